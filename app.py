@@ -1,0 +1,30 @@
+"""The app's router: session state, language, and the pages. Run with `make run`."""
+
+import streamlit as st
+
+import ui
+
+st.set_page_config(page_title="Career quiz", page_icon=":material/explore:", layout="centered")
+ui.init_state()
+t = ui.text()
+
+st.radio(
+    t.t("nav.language"),
+    options=["fr", "en"],
+    format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+    key="lang",
+    horizontal=True,
+    label_visibility="collapsed",
+)
+t = ui.text()  # the radio may just have changed the language
+
+page = st.navigation(
+    [
+        st.Page("pages/home.py", title=t.t("nav.home"), icon=":material/home:", default=True),
+        st.Page("pages/quiz.py", title=t.t("nav.quiz"), icon=":material/edit_note:"),
+        st.Page("pages/results.py", title=t.t("nav.results"), icon=":material/radar:"),
+        st.Page("pages/roles.py", title=t.t("nav.roles"), icon=":material/work:"),
+    ],
+    position="top",
+)
+page.run()

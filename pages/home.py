@@ -1,0 +1,30 @@
+"""Home: what the quiz is, how long it takes, what happens to the answers, start."""
+
+import streamlit as st
+
+import ui
+
+t = ui.text()
+bank = ui.bank()
+minutes = max(1, round(len(bank.questions) * 8 / 60))  # about 8 seconds per statement
+
+st.title(t.t("home.title"))
+st.write(t.t("home.intro"))
+st.markdown(
+    "\n".join(
+        [
+            f"- {t.t('home.length', questions=len(bank.questions), minutes=minutes)}",
+            f"- {t.t('home.result', roles=len(bank.roles))}",
+            f"- {t.t('home.privacy')}",
+            f"- {t.t('home.honesty')}",
+        ]
+    )
+)
+answered = len(st.session_state["answers"])
+start, explore = st.columns(2)
+label = t.t("home.resume", answered=answered, total=len(bank.questions)) if answered else t.t("home.start")
+if start.button(label, type="primary", key="start", width="stretch"):
+    st.switch_page("pages/quiz.py")
+if explore.button(t.t("home.explore"), key="explore", width="stretch"):
+    st.switch_page("pages/roles.py")
+st.caption(t.t("home.sources"))

@@ -1,0 +1,57 @@
+"""Quiz: a few statements per step, a progress bar, Back and Next."""
+
+import math
+
+import streamlit as st
+
+import ui
+from quiz.scoring import SCALE, quiz_order
+
+QUESTIONS_PER_STEP = 5
+
+t = ui.text()
+lang = ui.lang()
+bank = ui.bank()
+answers: dict[str, int] = st.session_state["answers"]
+questions = quiz_order(bank)
+steps = math.ceil(len(questions) / QUESTIONS_PER_STEP)
+step = min(st.session_state["step"], steps - 1)
+first = step * QUESTIONS_PER_STEP
+shown = questions[first : first + QUESTIONS_PER_STEP]
+
+st.title(t.t("quiz.title"))
+st.progress(
+    len(answers) / len(questions),
+    text=t.t("quiz.progress", step=step + 1, steps=steps, answered=len(answers), total=len(questions)),
+)
+st.caption(t.t("quiz.instructions"))
+
+for number, question in enumerate(shown, start=first + 1):
+    previous = answers.get(question.id)
+    value = st.radio(
+        f"{number}. {question.text(lang)}",
+        options=SCALE,
+        index=SCALE.index(previous) if previous else None,
+        format_func=lambda v: t.t(f"scale.{v}"),
+        key=f"q_{question.id}",
+        horizontal=True,
+    )
+    if value is not None:
+        answers[question.id] = value
+
+last = step == steps - 1
+# Next checks this step; Finish checks the whole quiz (a person may have skipped ahead by link).
+checked = enumerate(questions, start=1) if last else enumerate(shown, start=first + 1)
+missing = [n for n, q in checked if q.id not in answers]
+back, forward = st.columns(2)
+if back.button(t.t("quiz.back"), key="back", disabled=step == 0, width="stretch"):
+    st.session_state["step"] = step - 1
+    st.rerun()
+if forward.button(t.t("quiz.finish" if last else "quiz.next"), key="next", type="primary", width="stretch"):
+    if missing:
+        st.error(t.t("quiz.missing", numbers=", ".join(map(str, missing))))
+    elif last:
+        st.switch_page("pages/results.py")
+    else:
+        st.session_state["step"] = step + 1
+        st.rerun()

@@ -1,0 +1,120 @@
+"""Results: the top match and why, the ranking of all roles, the radar, strengths and gaps,
+and the selected role's sections."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from quiz.explain import explain, why_sentence
+from quiz.matching import Ranking, rank_roles
+from quiz.scoring import AnswerError, quiz_order, score_answers
+
+t = ui.text()
+lang = ui.lang()
+bank = ui.bank()
+answers: dict[str, int] = st.session_state["answers"]
+
+st.title(t.t("results.title"))
+try:
+    scores = score_answers(bank, answers)
+except AnswerError as error:
+    st.info(t.t("results.incomplete", missing=len(error.missing), total=len(bank.questions)))
+    if st.button(t.t("results.to_quiz"), type="primary", key="to_quiz"):
+        st.switch_page("pages/quiz.py")
+    st.stop()
+
+ranking: Ranking = rank_roles(bank, scores, [answers[q.id] for q in quiz_order(bank)])
+
+
+def restart_buttons() -> None:
+    retake, explore = st.columns(2)
+    if retake.button(t.t("results.retake"), key="retake", width="stretch"):
+        st.session_state["answers"] = {}
+        st.session_state["step"] = 0
+        st.switch_page("pages/quiz.py")
+    if explore.button(t.t("results.explore"), key="explore_roles", width="stretch"):
+        st.switch_page("pages/roles.py")
+
+
+if ranking.flat:
+    st.warning(t.t(f"results.flat_{ranking.flat}"))
+    st.write(t.t("results.flat_next"))
+    ui.radar(bank, [], scores, key="radar_flat")
+    restart_buttons()
+    st.stop()
+
+top = bank.role(ranking.top.role_id)
+st.subheader(t.t("results.top", role=top.name(lang), match=round(ranking.top.match)))
+others = [bank.role(m.role_id).name(lang) for m in ranking.tied_top[1:]]
+if others:
+    st.info(t.t("results.tie", roles=", ".join(others)))
+st.write(why_sentence(bank, explain(bank, scores, top.id), t))
+
+st.markdown(f"### {t.t('results.ranking')}")
+st.dataframe(
+    pd.DataFrame(
+        {
+            t.t("results.col_rank"): range(1, len(ranking.matches) + 1),
+            t.t("results.col_role"): [bank.role(m.role_id).name(lang) for m in ranking.matches],
+            t.t("results.col_level"): [t.t("level." + bank.role(m.role_id).level) for m in ranking.matches],
+            t.t("results.col_match"): [m.match for m in ranking.matches],
+            t.t("results.col_tie"): ["=" if m.tied_with_top else "" for m in ranking.matches],
+        }
+    ),
+    hide_index=True,
+    column_config={
+        t.t("results.col_match"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f")
+    },
+)
+st.caption(t.t("results.how_to_read"))
+
+st.markdown(f"### {t.t('results.profile')}")
+role_names = {m.role_id: bank.role(m.role_id).name(lang) for m in ranking.matches}
+selected = st.selectbox(
+    t.t("results.select_role"), options=list(role_names), format_func=role_names.__getitem__, key="selected_role"
+)
+overlay = st.multiselect(
+    t.t("results.overlay"),
+    options=list(role_names),
+    format_func=role_names.__getitem__,
+    key="overlay_roles",
+    max_selections=3,
+)
+ui.radar(bank, [selected, *(r for r in overlay if r != selected)], scores, key="radar_results")
+
+explanation = explain(bank, scores, selected)
+match = next(m.match for m in ranking.matches if m.role_id == selected)
+st.markdown(f"### {t.t('results.why', role=role_names[selected], match=round(match))}")
+st.write(why_sentence(bank, explanation, t))
+strengths, gaps = st.columns(2)
+with strengths:
+    st.markdown(f"**{t.t('results.strengths')}**")
+    lines = [
+        t.t(
+            "results.strength_line",
+            dimension=bank.dimension(f.dimension).name(lang),
+            you=round(f.person),
+            role=round(f.target),
+        )
+        for f in explanation.strengths
+    ]
+    st.markdown("\n".join(f"- {line}" for line in lines) or t.t("results.none"))
+with gaps:
+    st.markdown(f"**{t.t('results.gaps')}**")
+    lines = [
+        t.t(
+            "results.gap_above" if f.gap > 0 else "results.gap_below",
+            dimension=bank.dimension(f.dimension).name(lang),
+            you=round(f.person),
+            role=round(f.target),
+            points=round(abs(f.gap)),
+            cost=round(f.cost),
+        )
+        for f in explanation.gaps
+    ]
+    st.markdown("\n".join(f"- {line}" for line in lines) or t.t("results.none"))
+
+st.divider()
+ui.show_role(bank, bank.role(selected))
+st.divider()
+restart_buttons()

@@ -1,0 +1,96 @@
+"""Figures and tables of profiles: the radar (plotly) and the same numbers as a table.
+
+The table is the radar's accessible twin: screen readers and people who read numbers better
+than shapes get exactly the values the chart draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from quiz.banks import Bank
+from quiz.i18n import Strings
+from quiz.scoring import DimensionScores
+
+__all__ = ["profile_table", "radar_figure"]
+
+T = TypeVar("T")
+
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+PERSON_COLOUR = "#0072B2"
+ROLE_COLOURS = ("#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+
+
+def _closed(values: Sequence[T]) -> list[T]:
+    """The values with the first repeated at the end, so that a polar trace closes its polygon."""
+    return [*values, values[0]]
+
+
+def radar_figure(
+    bank: Bank,
+    strings: Strings,
+    role_ids: Sequence[str],
+    scores: DimensionScores | None = None,
+) -> go.Figure:
+    """A radar of the person's scores (if given) against one or more roles' targets.
+
+    Axis labels are the dimension names in `strings.lang`; every trace is closed so the
+    polygons read as shapes.
+    """
+    lang = strings.lang
+    labels = _closed([d.name(lang) for d in bank.dimensions])
+    figure = go.Figure()
+    for index, role_id in enumerate(role_ids):
+        role = bank.role(role_id)
+        figure.add_trace(
+            go.Scatterpolar(
+                r=_closed([float(t.level) for t in role.profile]),
+                theta=labels,
+                name=role.name(lang),
+                line={"color": ROLE_COLOURS[index % len(ROLE_COLOURS)], "dash": "dash", "width": 2},
+                fill="toself",
+                opacity=0.55,
+                hovertemplate="%{theta}: %{r:.0f}<extra>%{fullData.name}</extra>",
+            )
+        )
+    if scores is not None:
+        figure.add_trace(
+            go.Scatterpolar(
+                r=_closed(list(scores.values)),
+                theta=labels,
+                name=strings.t("chart.you"),
+                line={"color": PERSON_COLOUR, "width": 3},
+                fill="toself",
+                opacity=0.7,
+                hovertemplate="%{theta}: %{r:.0f}<extra>%{fullData.name}</extra>",
+            )
+        )
+    figure.update_layout(
+        polar={"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100], "angle": 90}},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0.5, "xanchor": "center"},
+        margin={"l": 40, "r": 40, "t": 30, "b": 30},
+        height=440,
+    )
+    return figure
+
+
+def profile_table(
+    bank: Bank,
+    strings: Strings,
+    role_ids: Sequence[str],
+    scores: DimensionScores | None = None,
+) -> pd.DataFrame:
+    """The radar's numbers: one row per dimension, a column for the person and for each role."""
+    lang = strings.lang
+    columns: dict[str, list[float]] = {}
+    if scores is not None:
+        columns[strings.t("chart.you")] = [round(v) for v in scores.values]
+    for role_id in role_ids:
+        role = bank.role(role_id)
+        columns[role.name(lang)] = [t.level for t in role.profile]
+    index = pd.Index([d.name(lang) for d in bank.dimensions], name=strings.t("chart.dimension"))
+    return pd.DataFrame(columns, index=index)

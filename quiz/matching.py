@@ -1,0 +1,149 @@
+"""From a profile to a ranking of every role.
+
+Method. For a person's scores p and a role's targets t and weights w (importance 1-3) over the
+dimensions d:
+
+- closeness = 100 - sqrt( sum_d w_d (p_d - t_d)^2 / sum_d w_d ), the importance-weighted
+  root-mean-square gap, so a person exactly on the role's profile gets 100 and one who is 100
+  points off on every dimension gets 0;
+- shape = 50 * (1 + r), where r is the w-weighted Pearson correlation of p and t: it asks whether
+  the dimensions that stand out *for this person* are those that stand out *for the role*,
+  whatever the person's overall level. People differ in how generously they rate themselves
+  (acquiescence); distance alone would mix that elevation with the shape of the profile;
+- match = (1 - SHAPE_SHARE) * closeness + SHAPE_SHARE * shape, in 0..100.
+
+Level stays the main term (70 %): a role's profile says how much of each trait it needs, not only
+which trait comes first. A flat profile has no shape (r is undefined); it is flagged instead of
+ranked (see `flatness`), and its shape term is set to the neutral 50.
+
+Noise. With 5 items per dimension, changing one answer by one step moves a dimension score by
+5 points. Over the bank's profiles that moves a match figure by up to about 3 points, so two roles
+closer than `TIE_MARGIN` are reported as a tie: the quiz cannot tell them apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from quiz.banks import Bank
+from quiz.scoring import DimensionScores
+
+__all__ = [
+    "FLAT_RANGE",
+    "SAME_ANSWER_SHARE",
+    "SHAPE_SHARE",
+    "TIE_MARGIN",
+    "Ranking",
+    "RoleMatch",
+    "flatness",
+    "match_matrix",
+    "profile_arrays",
+    "rank_roles",
+]
+
+SHAPE_SHARE = 0.3
+TIE_MARGIN = 3.0
+# A profile whose dimension scores all lie within this many points has nothing standing out.
+FLAT_RANGE = 15.0
+# Giving the very same answer to this share of the items or more is straight-lining.
+SAME_ANSWER_SHARE = 0.9
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    """One role's place in a ranking: its 0-100 match and the two terms it is made of."""
+
+    role_id: str
+    match: float
+    closeness: float
+    shape: float
+    tied_with_top: bool
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """All roles, best match first. `flat` names why the profile cannot be ranked, if so:
+    "same_answers" (nearly every answer identical) or "no_contrast" (scores all alike)."""
+
+    matches: tuple[RoleMatch, ...]
+    flat: str | None
+
+    @property
+    def top(self) -> RoleMatch:
+        return self.matches[0]
+
+    @property
+    def tied_top(self) -> tuple[RoleMatch, ...]:
+        """The roles the quiz cannot separate from the best one (the best one included)."""
+        return tuple(m for m in self.matches if m.tied_with_top)
+
+
+def profile_arrays(bank: Bank) -> tuple[FloatArray, FloatArray]:
+    """Targets and weights as roles x dimensions arrays, in the bank's orders."""
+    targets = np.array([[t.level for t in role.profile] for role in bank.roles], dtype=float)
+    weights = np.array([[t.weight for t in role.profile] for role in bank.roles], dtype=float)
+    return targets, weights
+
+
+def match_matrix(bank: Bank, scores: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Match, closeness and shape for people x roles, from people x dimensions `scores`."""
+    targets, weights = profile_arrays(bank)
+    p = scores[:, None, :]  # people x 1 x dims
+    t = targets[None, :, :]  # 1 x roles x dims
+    w = weights[None, :, :] / weights.sum(axis=1)[None, :, None]
+    closeness = 100.0 - np.sqrt((w * (p - t) ** 2).sum(axis=2))
+    p_centred = p - (w * p).sum(axis=2, keepdims=True)
+    t_centred = t - (w * t).sum(axis=2, keepdims=True)
+    covariance = (w * p_centred * t_centred).sum(axis=2)
+    spread = np.sqrt((w * p_centred**2).sum(axis=2) * (w * t_centred**2).sum(axis=2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        correlation = np.where(spread > 1e-9, covariance / np.where(spread > 1e-9, spread, 1.0), 0.0)
+    shape = 50.0 * (1.0 + correlation)
+    match = (1.0 - SHAPE_SHARE) * closeness + SHAPE_SHARE * shape
+    return match, closeness, shape
+
+
+def flatness(scores: DimensionScores, answers: list[int] | None = None) -> str | None:
+    """Why this profile should not be ranked, or None if it can be.
+
+    "same_answers": at least `SAME_ANSWER_SHARE` of the answers are one and the same value (a
+    person clicking "agree" to everything). "no_contrast": the dimension scores span less than
+    `FLAT_RANGE` points, so no dimension stands out. O*NET's Interest Profiler refuses to match
+    such profiles for the same reason.
+    """
+    if answers:
+        most_common = max(answers.count(v) for v in set(answers))
+        if most_common >= SAME_ANSWER_SHARE * len(answers):
+            return "same_answers"
+    if max(scores.values) - min(scores.values) < FLAT_RANGE:
+        return "no_contrast"
+    return None
+
+
+def rank_roles(bank: Bank, scores: DimensionScores, answers: list[int] | None = None) -> Ranking:
+    """Rank every role of the bank for this profile, best first, ties marked.
+
+    Args:
+        bank: the validated bank.
+        scores: the person's dimension scores.
+        answers: the raw answers, if known, to detect straight-lining.
+    """
+    match, closeness, shape = (m[0] for m in match_matrix(bank, scores.as_array()[None, :]))
+    order = sorted(range(len(bank.roles)), key=lambda i: (-match[i], bank.roles[i].id))
+    best = match[order[0]]
+    matches = tuple(
+        RoleMatch(
+            bank.roles[i].id,
+            round(float(match[i]), 1),
+            round(float(closeness[i]), 1),
+            round(float(shape[i]), 1),
+            bool(best - match[i] < TIE_MARGIN),
+        )
+        for i in order
+    )
+    return Ranking(matches, flatness(scores, answers))

@@ -1,0 +1,94 @@
+"""The Streamlit side shared by the pages: session state, the cached bank, language, and the
+rendering of a role. Business rules stay in `quiz/`; this module only shows what it computes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from quiz.banks import SECTIONS, Bank, BankError, Lang, Role, load_bank
+from quiz.charts import profile_table, radar_figure
+from quiz.i18n import Strings, pick_language, strings
+from quiz.scoring import DimensionScores
+
+# Every session-state key the app uses, with its default: the one place they are set.
+DEFAULTS: dict[str, object] = {
+    "answers": {},  # question id -> 1..5
+    "step": 0,  # the quiz step shown, 0-based
+}
+
+
+def init_state() -> None:
+    """Set the session defaults once, and the language from the browser on the first run."""
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value.copy() if isinstance(value, dict) else value)
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = pick_language(st.context.locale)
+
+
+def lang() -> Lang:
+    return "en" if st.session_state.get("lang") == "en" else "fr"
+
+
+def text() -> Strings:
+    """The UI strings of the current language."""
+    return strings(lang())
+
+
+@st.cache_data(show_spinner=False)
+def _cached_bank() -> Bank:
+    return load_bank()
+
+
+def bank() -> Bank:
+    """The validated bank, loaded once per process. A broken bank stops the page with the list of
+    problems and how to check them, never a traceback."""
+    try:
+        return _cached_bank()
+    except BankError as error:
+        t = text()
+        st.error(t.t("errors.bank"))
+        st.code("\n".join(str(p) for p in error.problems), language=None)
+        st.stop()
+        raise  # st.stop() raises; this line keeps type checkers informed
+
+
+def radar(bank: Bank, role_ids: Sequence[str], scores: DimensionScores | None, key: str) -> None:
+    """The radar and its table twin, in two tabs."""
+    t = text()
+    chart_tab, table_tab = st.tabs([t.t("chart.tab_chart"), t.t("chart.tab_table")])
+    with chart_tab:
+        st.plotly_chart(
+            radar_figure(bank, t, role_ids, scores),
+            key=key,
+            config={"displayModeBar": False},
+        )
+    with table_tab:
+        st.dataframe(profile_table(bank, t, role_ids, scores))
+
+
+def show_role(bank: Bank, role: Role, heading: bool = True) -> None:
+    """A role's summary, level, sections and path, with our additions marked."""
+    t = text()
+    lg = lang()
+    if heading:
+        st.subheader(role.name(lg))
+    st.caption(f"{t.t('family.' + role.family)} · {t.t('level.' + role.level)}")
+    st.write(role.summary(lg))
+    for section in SECTIONS:
+        items = role.section(section)
+        if not items:
+            continue
+        st.markdown(f"**{t.t('section.' + section)}**")
+        # On a seed role, mark what is ours so that the seeds' own statements stay recognisable.
+        marked = role.source != "ours"
+        st.markdown("\n".join(f"- {item.text(lg)}{' †' if marked and item.source == 'ours' else ''}" for item in items))
+    if role.leads_from:
+        names = ", ".join(bank.role(r).name(lg) for r in role.leads_from)
+        st.markdown(f"**{t.t('section.path')}** {t.t('roles.path', roles=names)}")
+    if role.source != "ours":
+        st.caption(t.t("roles.sources_seed"))
+    else:
+        st.caption(t.t("roles.sources_ours"))

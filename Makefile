@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint browser bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,17 @@ lint: $(VENV)/.dev  ## ruff, formatting and types
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy quiz
 
-test: lint  ## lint, then every test, browser tests included
+browser:  ## the browser tests need Debian's Chromium; as root on Debian, install it
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
+	  else \
+	    echo "The browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'."; exit 1; \
+	  fi; }
+
+test: lint browser  ## lint, then every test, browser tests included
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.dev  ## benchmarks against a baseline in the same run, as ratios

@@ -4,11 +4,13 @@ rendering of a role. Business rules stay in `quiz/`; this module only shows what
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import streamlit as st
 
-from quiz.banks import SECTIONS, Bank, BankError, Lang, Role, load_bank
+from quiz.banks import DATA_DIR, SECTIONS, Bank, BankError, Lang, Role, load_bank
 from quiz.charts import profile_table, radar_figure
 from quiz.i18n import Strings, pick_language, strings
 from quiz.scoring import DimensionScores
@@ -38,15 +40,15 @@ def text() -> Strings:
 
 
 @st.cache_data(show_spinner=False)
-def _cached_bank() -> Bank:
-    return load_bank()
+def _cached_bank(data_dir: str) -> Bank:
+    return load_bank(Path(data_dir))
 
 
 def bank() -> Bank:
-    """The validated bank, loaded once per process. A broken bank stops the page with the list of
-    problems and how to check them, never a traceback."""
+    """The validated bank from `QUIZ_DATA_DIR` (default: data/), loaded once per process and
+    folder. A broken bank stops the page with the list of problems, never a traceback."""
     try:
-        return _cached_bank()
+        return _cached_bank(os.environ.get("QUIZ_DATA_DIR", str(DATA_DIR)))
     except BankError as error:
         t = text()
         st.error(t.t("errors.bank"))

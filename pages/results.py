@@ -58,10 +58,13 @@ st.dataframe(
             t.t("results.col_role"): [bank.role(m.role_id).name(lang) for m in ranking.matches],
             t.t("results.col_level"): [t.t("level." + bank.role(m.role_id).level) for m in ranking.matches],
             t.t("results.col_match"): [m.match for m in ranking.matches],
-            t.t("results.col_tie"): ["=" if m.tied_with_top else "" for m in ranking.matches],
+            t.t("results.col_tie"): [
+                "=" if m.tied_with_top and len(ranking.tied_top) > 1 else "" for m in ranking.matches
+            ],
         }
     ),
     hide_index=True,
+    height=(len(ranking.matches) + 1) * 35 + 3,  # every role visible without scrolling inside the table
     column_config={
         t.t("results.col_match"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f")
     },
@@ -79,13 +82,15 @@ overlay = st.multiselect(
     format_func=role_names.__getitem__,
     key="overlay_roles",
     max_selections=3,
+    placeholder=t.t("results.overlay_placeholder"),
 )
 ui.radar(bank, [selected, *(r for r in overlay if r != selected)], scores, key="radar_results")
 
 explanation = explain(bank, scores, selected)
 match = next(m.match for m in ranking.matches if m.role_id == selected)
 st.markdown(f"### {t.t('results.why', role=role_names[selected], match=round(match))}")
-st.write(why_sentence(bank, explanation, t))
+if selected != top.id:  # the top match's sentence is already at the top of the page
+    st.write(why_sentence(bank, explanation, t))
 strengths, gaps = st.columns(2)
 with strengths:
     st.markdown(f"**{t.t('results.strengths')}**")

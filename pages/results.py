@@ -55,9 +55,10 @@ st.dataframe(
     pd.DataFrame(
         {
             t.t("results.col_rank"): range(1, len(ranking.matches) + 1),
+            # The match before the long role names, so that it stays in view on a phone.
+            t.t("results.col_match"): [m.match for m in ranking.matches],
             t.t("results.col_role"): [bank.role(m.role_id).name(lang) for m in ranking.matches],
             t.t("results.col_level"): [t.t("level." + bank.role(m.role_id).level) for m in ranking.matches],
-            t.t("results.col_match"): [m.match for m in ranking.matches],
             t.t("results.col_tie"): [
                 "=" if m.tied_with_top and len(ranking.tied_top) > 1 else "" for m in ranking.matches
             ],

@@ -23,11 +23,22 @@ T = TypeVar("T")
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 PERSON_COLOUR = "#0072B2"
 ROLE_COLOURS = ("#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+HOVER = "%{theta}: %{r:.0f}<extra>%{fullData.name}</extra>"
 
 
 def _closed(values: Sequence[T]) -> list[T]:
     """The values with the first repeated at the end, so that a polar trace closes its polygon."""
     return [*values, values[0]]
+
+
+def _wrapped(label: str, width: int = 12) -> str:
+    """Break a long axis label over two lines at the space nearest its middle, so that labels
+    stay inside a phone-width chart."""
+    if len(label) <= width or " " not in label:
+        return label
+    middle = len(label) / 2
+    cut = min((i for i, c in enumerate(label) if c == " "), key=lambda i: abs(i - middle))
+    return f"{label[:cut]}<br>{label[cut + 1 :]}"
 
 
 def radar_figure(
@@ -42,7 +53,7 @@ def radar_figure(
     polygons read as shapes.
     """
     lang = strings.lang
-    labels = _closed([d.name(lang) for d in bank.dimensions])
+    labels = _closed([_wrapped(d.name(lang)) for d in bank.dimensions])
     figure = go.Figure()
     for index, role_id in enumerate(role_ids):
         role = bank.role(role_id)
@@ -54,7 +65,7 @@ def radar_figure(
                 line={"color": ROLE_COLOURS[index % len(ROLE_COLOURS)], "dash": "dash", "width": 2},
                 fill="toself",
                 opacity=0.55,
-                hovertemplate="%{theta}: %{r:.0f}<extra>%{fullData.name}</extra>",
+                hovertemplate=HOVER,
             )
         )
     if scores is not None:
@@ -66,13 +77,14 @@ def radar_figure(
                 line={"color": PERSON_COLOUR, "width": 3},
                 fill="toself",
                 opacity=0.7,
-                hovertemplate="%{theta}: %{r:.0f}<extra>%{fullData.name}</extra>",
+                hovertemplate=HOVER,
             )
         )
     figure.update_layout(
         polar={"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100], "angle": 90}},
         legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0.5, "xanchor": "center"},
-        margin={"l": 40, "r": 40, "t": 30, "b": 30},
+        margin={"l": 60, "r": 60, "t": 40, "b": 30},
+        font={"size": 12},
         height=440,
     )
     return figure

@@ -298,6 +298,17 @@ def _text(row: Row, stem: str) -> Text:
 def _read_all(data_dir: Path, checker: _Checker) -> dict[str, Table]:
     tables: dict[str, Table] = {}
     for key, file_name in FILES.items():
+        if not (data_dir / file_name).is_file():
+            checker.problems.append(
+                Problem(
+                    file_name,
+                    0,
+                    "",
+                    f"missing file in {data_dir}: restore it (git checkout -- data/{file_name}) or create it "
+                    f"with the header row: {','.join(COLUMNS[key])}.",
+                )
+            )
+            continue
         try:
             table = read_table(data_dir / file_name, file_name)
         except TableError as error:
@@ -365,14 +376,14 @@ def _questions(table: Table, checker: _Checker, dimension_ids: set[str]) -> list
     return questions
 
 
-def _check_coverage(
-    tables: dict[str, Table], checker: _Checker, dimensions: list[Dimension], questions: list[Question]
-) -> None:
-    """Each dimension needs enough items, at least one of them reverse-keyed."""
+def _check_coverage(tables: dict[str, Table], checker: _Checker, dimensions: list[Dimension]) -> None:
+    """Each dimension needs enough items, at least one of them reverse-keyed. Rows are counted as
+    written, so a question with another mistake (reported on its own line) still counts here."""
     table = tables["dimensions"]
     lines = {row["id"]: row.line for row in table.rows}
-    counts = Counter(q.dimension for q in questions)
-    reversed_ = {q.dimension for q in questions if q.keyed < 0}
+    rows = tables["questions"].rows
+    counts = Counter(row["dimension"] for row in rows)
+    reversed_ = {row["dimension"] for row in rows if _KEYS.get(row["keyed"]) == -1}
     for dimension in dimensions:
         if counts[dimension.id] < MIN_ITEMS_PER_DIMENSION:
             checker.add(
@@ -443,7 +454,7 @@ def _profiles(table: Table, checker: _Checker, role_ids: set[str], dimension_ids
     return by_role
 
 
-def _roles(tables: dict[str, Table], checker: _Checker, dimensions: list[Dimension]) -> list[Role]:
+def _roles(tables: dict[str, Table], checker: _Checker, dimension_order: list[str]) -> list[Role]:
     table = tables["roles"]
     seen: dict[str, int] = {}
     valid_rows = []
@@ -456,9 +467,13 @@ def _roles(tables: dict[str, Table], checker: _Checker, dimensions: list[Dimensi
         if ok:
             valid_rows.append(row)
     role_ids = set(seen)
-    dimension_order = [d.id for d in dimensions]
-    sections = _sections(tables["sections"], checker, role_ids) if "sections" in tables else {}
-    profiles = _profiles(tables["profiles"], checker, role_ids, set(dimension_order)) if "profiles" in tables else {}
+    if "sections" not in tables or "profiles" not in tables:
+        return []  # their problems are already reported; roles cannot be built without them
+    sections = _sections(tables["sections"], checker, role_ids)
+    profiles = _profiles(tables["profiles"], checker, role_ids, set(dimension_order))
+    # Pairs written in profiles.csv, valid or not: a row with a bad weight is reported on its own
+    # line, not again as a missing target.
+    written = {(row["role"], row["dimension"]) for row in tables["profiles"].rows}
     roles = []
     for row in valid_rows:
         role_id = row["id"]
@@ -473,27 +488,26 @@ def _roles(tables: dict[str, Table], checker: _Checker, dimensions: list[Dimensi
                     f"{previous!r} is not another role's id: list ids from roles.csv separated by |.",
                 )
                 ok = False
-        if "sections" in tables:
-            for name in REQUIRED_SECTIONS:
-                if not sections.get(role_id, {}).get(name):
-                    checker.add(
-                        table,
-                        row.line,
-                        "id",
-                        f"role {role_id!r} has no {name!r} items: add rows to role_sections.csv.",
-                    )
-                    ok = False
-        targets = {t.dimension: t for t in profiles.get(role_id, [])}
-        if "profiles" in tables:
-            missing = [d for d in dimension_order if d not in targets]
-            if missing:
+        for name in REQUIRED_SECTIONS:
+            if not sections.get(role_id, {}).get(name):
                 checker.add(
                     table,
                     row.line,
                     "id",
-                    f"role {role_id!r} has no target for {', '.join(missing)}: add rows to profiles.csv.",
+                    f"role {role_id!r} has no {name!r} items: add rows to role_sections.csv.",
                 )
                 ok = False
+        targets = {t.dimension: t for t in profiles.get(role_id, [])}
+        missing = [d for d in dimension_order if (role_id, d) not in written]
+        if missing:
+            checker.add(
+                table,
+                row.line,
+                "id",
+                f"role {role_id!r} has no target for {', '.join(missing)}: add rows to profiles.csv.",
+            )
+        if len(targets) < len(dimension_order):
+            ok = False
         if ok:
             roles.append(
                 Role(
@@ -533,10 +547,13 @@ def load_bank(data_dir: Path = DATA_DIR) -> Bank:
         raise BankError([Problem(str(data_dir), 0, "", "no such folder: give the folder holding the bank CSV files.")])
     tables = _read_all(data_dir, checker)
     dimensions = _dimensions(tables["dimensions"], checker) if "dimensions" in tables else []
-    questions = _questions(tables["questions"], checker, {d.id for d in dimensions}) if "questions" in tables else []
+    # Other files are checked against every id the dimensions file names, valid row or not, so
+    # that one bad cell in a dimension row is reported once, not again on each row using it.
+    dimension_ids = [row["id"] for row in tables["dimensions"].rows] if "dimensions" in tables else []
+    questions = _questions(tables["questions"], checker, set(dimension_ids)) if "questions" in tables else []
     if "dimensions" in tables and "questions" in tables:
-        _check_coverage(tables, checker, dimensions, questions)
-    roles = _roles(tables, checker, dimensions) if "roles" in tables else []
+        _check_coverage(tables, checker, dimensions)
+    roles = _roles(tables, checker, dimension_ids) if "roles" in tables else []
     if checker.problems:
         raise BankError(checker.problems)
     return Bank(tuple(dimensions), tuple(questions), tuple(roles), _version(data_dir))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,12 +115,22 @@ def read_table(path: Path, name: str | None = None) -> Table:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise TableError([Problem(name, 0, "", f"cannot read the file ({error.strerror}).")]) from None
+        raise TableError(
+            [
+                Problem(
+                    name,
+                    0,
+                    "",
+                    f"cannot read the file ({error.strerror}): check its name and folder.",
+                )
+            ]
+        ) from None
     text = _decode(raw, name)
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
         raise TableError([Problem(name, 1, "", "the file is empty: it needs a header row.")])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(first_line))
+    # skipinitialspace: a hand-typed `a, "b, c"` keeps "b, c" as one quoted cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(first_line), skipinitialspace=True)
     header = [cell.strip().lower() for cell in next(reader)]
     rows: list[Row] = []
     line = reader.line_num + 1
@@ -132,8 +143,10 @@ def read_table(path: Path, name: str | None = None) -> Table:
 
 
 def parse_number(text: str) -> float | None:
-    """A number as a spreadsheet may write it: `75`, `75.0`, `75,0`, ` 75 `; None if not one."""
+    """A number as a spreadsheet may write it: `75`, `75.0`, `75,0`, ` 75 `; None if not one
+    (`nan` and `inf` included: no bank value can be infinite)."""
     try:
-        return float(text.strip().replace(",", ".").replace("\u00a0", ""))
+        number = float(text.strip().replace(",", ".").replace("\u00a0", ""))
     except ValueError:
         return None
+    return number if math.isfinite(number) else None

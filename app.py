@@ -20,10 +20,10 @@ t = ui.text()  # the radio may just have changed the language
 
 page = st.navigation(
     [
-        st.Page("pages/home.py", title=t.t("nav.home"), icon=":material/home:", default=True),
-        st.Page("pages/quiz.py", title=t.t("nav.quiz"), icon=":material/edit_note:"),
-        st.Page("pages/results.py", title=t.t("nav.results"), icon=":material/radar:"),
-        st.Page("pages/roles.py", title=t.t("nav.roles"), icon=":material/work:"),
+        st.Page("views/home.py", title=t.t("nav.home"), icon=":material/home:", default=True),
+        st.Page("views/quiz.py", title=t.t("nav.quiz"), icon=":material/edit_note:"),
+        st.Page("views/results.py", title=t.t("nav.results"), icon=":material/radar:"),
+        st.Page("views/roles.py", title=t.t("nav.roles"), icon=":material/work:"),
     ],
     position="top",
 )

@@ -94,3 +94,16 @@ def show_role(bank: Bank, role: Role, heading: bool = True) -> None:
         st.caption(t.t("roles.sources_seed"))
     else:
         st.caption(t.t("roles.sources_ours"))
+
+
+def show_profile(bank: Bank, role: Role) -> None:
+    """The role's target on each dimension, its importance and the reason for it."""
+    t = text()
+    lg = lang()
+    st.markdown(f"**{t.t('roles.profile')}**")
+    st.markdown(
+        "\n".join(
+            f"- {bank.dimension(x.dimension).name(lg)}: {x.level} ({t.t(f'weight.{x.weight}')}). {x.rationale(lg)}"
+            for x in role.profile
+        )
+    )

@@ -81,9 +81,13 @@ def radar_figure(
             )
         )
     figure.update_layout(
-        polar={"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100], "angle": 90}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0.5, "xanchor": "center"},
-        margin={"l": 60, "r": 60, "t": 40, "b": 30},
+        polar={
+            # The radial ticks sit between the first two axes, not on top of the first one.
+            "angularaxis": {"rotation": 90, "direction": "clockwise"},
+            "radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100], "angle": 90 - 180 / len(bank.dimensions)},
+        },
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0.5, "xanchor": "center"},
+        margin={"l": 60, "r": 60, "t": 40, "b": 70},
         font={"size": 12},
         height=440,
     )

@@ -75,6 +75,12 @@ def explain(bank: Bank, scores: DimensionScores, role_id: str) -> Explanation:
     return Explanation(role_id, fits, tuple(strengths[:SHOWN]), tuple(gaps[:SHOWN]))
 
 
+def _in_sentence(name: str) -> str:
+    """A dimension name as it reads mid-sentence: "Customer focus" -> "customer focus", but an
+    acronym such as "UX and design" keeps its capitals."""
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
 def _join(names: list[str], strings: Strings) -> str:
     if len(names) <= 1:
         return "".join(names)
@@ -87,7 +93,7 @@ def why_sentence(bank: Bank, explanation: Explanation, strings: Strings) -> str:
     lang: Lang = strings.lang
     role = bank.role(explanation.role_id).name(lang)
     if explanation.strengths:
-        names = [bank.dimension(f.dimension).name(lang).lower() for f in explanation.strengths[:2]]
+        names = [_in_sentence(bank.dimension(f.dimension).name(lang)) for f in explanation.strengths[:2]]
         first = strings.t("explain.match_on", role=role, dimensions=_join(names, strings))
     else:
         first = strings.t("explain.no_strength", role=role)
@@ -95,7 +101,7 @@ def why_sentence(bank: Bank, explanation: Explanation, strings: Strings) -> str:
         gap = explanation.gaps[0]
         second = strings.t(
             "explain.largest_gap",
-            dimension=bank.dimension(gap.dimension).name(lang).lower(),
+            dimension=_in_sentence(bank.dimension(gap.dimension).name(lang)),
             you=round(gap.person),
             target=round(gap.target),
         )

@@ -18,10 +18,10 @@ names = {r.id: r.name(lang) for r in bank.roles}
 
 # A link such as ?compare=cto,cpo opens that comparison; a garbled one is said and ignored.
 link = st.query_params.get("compare", "")
-pair = [r for r in link.split(",") if r in names]
-if link and len(pair) != 2:
+pair = link.split(",")
+if link and (len(pair) != 2 or not all(r in names for r in pair)):
     st.warning(t.t("roles.bad_link", link=link))
-elif pair and "compare_a" not in st.session_state:
+elif link and "compare_a" not in st.session_state:
     st.session_state["compare_a"], st.session_state["compare_b"] = pair
 st.session_state.setdefault("compare_a", SEED_PAIRS[0][0])
 st.session_state.setdefault("compare_b", SEED_PAIRS[0][1])
@@ -35,9 +35,9 @@ st.title(t.t("roles.title"))
 compare_tab, browse_tab = st.tabs([t.t("roles.compare"), t.t("roles.browse")])
 
 with compare_tab:
-    columns = st.columns(len(SEED_PAIRS))
-    for column, (a, b) in zip(columns, SEED_PAIRS, strict=True):
-        column.button(f"{names[a]} ↔ {names[b]}", key=f"pair_{a}_{b}", on_click=choose, args=(a, b), width="stretch")
+    st.caption(t.t("roles.seed_pairs"))
+    for a, b in SEED_PAIRS:  # one per line: the full role names do not fit side by side
+        st.button(f"{names[a]} ↔ {names[b]}", key=f"pair_{a}_{b}", on_click=choose, args=(a, b))
     pick_a, pick_b = st.columns(2)
     a = pick_a.selectbox(t.t("roles.role_a"), role_ids, format_func=names.__getitem__, key="compare_a")
     b = pick_b.selectbox(t.t("roles.role_b"), role_ids, format_func=names.__getitem__, key="compare_b")
@@ -46,7 +46,9 @@ with compare_tab:
         scores = score_answers(bank, st.session_state["answers"])
     except AnswerError:
         scores = None  # no finished quiz: compare the roles alone
-    ui.radar(bank, [a, b], scores, key="radar_compare")
+    if a == b:
+        st.info(t.t("roles.same_role"))
+    ui.radar(bank, list(dict.fromkeys([a, b])), scores, key="radar_compare")
 
     role_a, role_b = bank.role(a), bank.role(b)
     st.markdown(f"**{t.t('roles.differences')}**")
@@ -59,17 +61,15 @@ with compare_tab:
                 t.t("roles.difference"): [
                     x.level - y.level for x, y in zip(role_a.profile, role_b.profile, strict=True)
                 ],
-                t.t("roles.why_a", role=names[a]): [x.rationale(lang) for x in role_a.profile],
-                t.t("roles.why_b", role=names[b]): [x.rationale(lang) for x in role_b.profile],
             }
         ),
         hide_index=True,
     )
     left, right = st.columns(2)
-    with left:
-        ui.show_role(bank, role_a)
-    with right:
-        ui.show_role(bank, role_b)
+    for column, role in ((left, role_a), (right, role_b)):
+        with column:
+            ui.show_role(bank, role)
+            ui.show_profile(bank, role)
 
 with browse_tab:
     family_filter = st.multiselect(

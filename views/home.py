@@ -24,7 +24,7 @@ answered = len(st.session_state["answers"])
 start, explore = st.columns(2)
 label = t.t("home.resume", answered=answered, total=len(bank.questions)) if answered else t.t("home.start")
 if start.button(label, type="primary", key="start", width="stretch"):
-    st.switch_page("pages/quiz.py")
+    st.switch_page("views/quiz.py")
 if explore.button(t.t("home.explore"), key="explore", width="stretch"):
-    st.switch_page("pages/roles.py")
+    st.switch_page("views/roles.py")
 st.caption(t.t("home.sources"))

@@ -20,10 +20,7 @@ first = step * QUESTIONS_PER_STEP
 shown = questions[first : first + QUESTIONS_PER_STEP]
 
 st.title(t.t("quiz.title"))
-st.progress(
-    len(answers) / len(questions),
-    text=t.t("quiz.progress", step=step + 1, steps=steps, answered=len(answers), total=len(questions)),
-)
+progress = st.empty()  # filled once the radios below have given this run's answers
 st.caption(t.t("quiz.instructions"))
 
 for number, question in enumerate(shown, start=first + 1):
@@ -39,6 +36,11 @@ for number, question in enumerate(shown, start=first + 1):
     if value is not None:
         answers[question.id] = value
 
+progress.progress(
+    len(answers) / len(questions),
+    text=t.t("quiz.progress", step=step + 1, steps=steps, answered=len(answers), total=len(questions)),
+)
+
 last = step == steps - 1
 # Next checks this step; Finish checks the whole quiz (a person may have skipped ahead by link).
 checked = enumerate(questions, start=1) if last else enumerate(shown, start=first + 1)
@@ -51,7 +53,7 @@ if forward.button(t.t("quiz.finish" if last else "quiz.next"), key="next", type=
     if missing:
         st.error(t.t("quiz.missing", numbers=", ".join(map(str, missing))))
     elif last:
-        st.switch_page("pages/results.py")
+        st.switch_page("views/results.py")
     else:
         st.session_state["step"] = step + 1
         st.rerun()

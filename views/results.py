@@ -20,7 +20,7 @@ try:
 except AnswerError as error:
     st.info(t.t("results.incomplete", missing=len(error.missing), total=len(bank.questions)))
     if st.button(t.t("results.to_quiz"), type="primary", key="to_quiz"):
-        st.switch_page("pages/quiz.py")
+        st.switch_page("views/quiz.py")
     st.stop()
 
 ranking: Ranking = rank_roles(bank, scores, [answers[q.id] for q in quiz_order(bank)])
@@ -31,9 +31,9 @@ def restart_buttons() -> None:
     if retake.button(t.t("results.retake"), key="retake", width="stretch"):
         st.session_state["answers"] = {}
         st.session_state["step"] = 0
-        st.switch_page("pages/quiz.py")
+        st.switch_page("views/quiz.py")
     if explore.button(t.t("results.explore"), key="explore_roles", width="stretch"):
-        st.switch_page("pages/roles.py")
+        st.switch_page("views/roles.py")
 
 
 if ranking.flat:

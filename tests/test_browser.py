@@ -1,0 +1,289 @@
+"""End to end in Debian's Chromium: a person takes the whole quiz in French and in English, the
+app fits a phone, works with the keyboard alone, and the roles page compares CTO and CPO.
+
+Screenshots land in artifacts/screenshots/ (git-ignored) to look at after a run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from quiz.banks import Bank
+from quiz.i18n import strings
+from quiz.scoring import quiz_order
+
+pytestmark = pytest.mark.browser
+
+QUESTIONS_PER_STEP = 5
+TIMEOUT_MS = 20_000  # the first run of a fresh server imports pandas and plotly
+LOCALES = {"fr-FR": "fr", "en-GB": "en"}
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1200, "height": 900}
+QUESTION_NUMBER = re.compile(r"^\s*\d+\.\s*")
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.fixture
+def context_factory(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """New browser contexts (one session each), closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def make(locale: str = "en-GB", viewport: dict[str, int] | None = None) -> BrowserContext:
+        context = browser.new_context(locale=locale, viewport=viewport or DESKTOP)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def open_app(context: BrowserContext, url: str) -> Page:
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator("h1").first).to_be_visible()
+    return page
+
+
+def button(page: Page, key: str) -> Locator:
+    return page.locator(f".st-key-{key} button")
+
+
+def question_radios(page: Page) -> Locator:
+    return page.locator('[data-testid="stElementContainer"][class*="st-key-q_"]')
+
+
+def shot(page: Page, folder: Path, name: str) -> None:
+    """A full-page screenshot. Streamlit scrolls inside its own container rather than the
+    document, so `full_page` alone stops at the viewport: grow the viewport to the content."""
+    page.wait_for_timeout(300)  # let the last rerun's fade-in settle
+    content = int(
+        page.evaluate(
+            """() => Math.max(document.documentElement.scrollHeight, ...Array.from(
+                document.querySelectorAll('[data-testid="stAppViewContainer"], [data-testid="stMain"]'),
+                (el) => el.scrollHeight))"""
+        )
+    )
+    size = page.viewport_size or DESKTOP
+    if content > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(content, 6000)})
+        page.wait_for_timeout(300)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    if content > size["height"]:
+        page.set_viewport_size(size)
+
+
+def horizontal_overflow(page: Page) -> tuple[int, list[str]]:
+    """The document's scroll width, and the visible elements sticking out on the right."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    offenders = page.evaluate(
+        """() => {
+            const limit = window.innerWidth + 1;
+            const out = [];
+            for (const el of document.querySelectorAll('body *')) {
+                const box = el.getBoundingClientRect();
+                const style = getComputedStyle(el);
+                if (box.width === 0 || style.visibility === 'hidden' || style.opacity === '0') continue;
+                if (box.right > limit) {
+                    const id = el.getAttribute('data-testid') || el.className || el.tagName;
+                    out.push(`${el.tagName}.${String(id).slice(0, 60)} right=${Math.round(box.right)}`);
+                }
+            }
+            return out.slice(0, 15);
+        }"""
+    )
+    return int(width), list(offenders)
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole quiz
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_taking_the_quiz_as_a_future_cto(
+    context_factory: Callable[..., BrowserContext],
+    app_url: str,
+    bank: Bank,
+    cto_answers: dict[str, int],
+    screenshots: Path,
+    locale: str,
+) -> None:
+    lang = LOCALES[locale]
+    t = strings(lang)
+    # What a person answers, found from the statement they read (as shown, without its number).
+    by_text = {q.text(lang): cto_answers[q.id] for q in bank.questions}
+    questions = quiz_order(bank)
+    steps = -(-len(questions) // QUESTIONS_PER_STEP)
+
+    page = open_app(context_factory(locale), app_url)
+    expect(page.locator("h1").first).to_have_text(t.t("home.title"))
+    expect(button(page, "start")).to_have_text(t.t("home.start"))
+    shot(page, screenshots, f"{locale}-0-home")
+    button(page, "start").click()
+
+    for step in range(steps):
+        shown = questions[step * QUESTIONS_PER_STEP : (step + 1) * QUESTIONS_PER_STEP]
+        # Skeletons and the previous step render first: wait for this step's own widgets.
+        expect(page.locator(f".st-key-q_{shown[0].id}")).to_be_visible()
+        radios = question_radios(page)
+        expect(radios).to_have_count(len(shown))
+        for index in range(len(shown)):
+            radio = radios.nth(index)
+            label = QUESTION_NUMBER.sub("", radio.locator('[data-testid="stWidgetLabel"]').inner_text()).strip()
+            assert label in by_text, f"step {step + 1}: statement not in the {lang} bank: {label!r}"
+            answer = by_text[label]
+            options = radio.locator('[data-testid="stRadioOption"]')
+            expect(options).to_have_count(5)
+            expect(options.nth(answer - 1)).to_have_text(t.t(f"scale.{answer}"))
+            options.nth(answer - 1).click()
+            expect(radio.locator("input").nth(answer - 1)).to_be_checked()
+        answered = step * QUESTIONS_PER_STEP + len(shown)
+        progress = t.t("quiz.progress", step=step + 1, steps=steps, answered=answered, total=len(questions))
+        expect(page.get_by_text(progress)).to_be_visible()
+        shot(page, screenshots, f"{locale}-{step + 1}-quiz")
+        last = step == steps - 1
+        expect(button(page, "next")).to_have_text(t.t("quiz.finish" if last else "quiz.next"))
+        button(page, "next").click()
+
+    top = bank.role("cto").name(lang)
+    expect(page.locator("h1").first).to_have_text(t.t("results.title"))
+    expect(page.get_by_text(t.t("results.top", role=top, match=0).removesuffix("0/100"))).to_be_visible()
+    expect(page.locator('[data-testid="stPlotlyChart"] svg.main-svg').first).to_be_visible()
+    expect(page.get_by_text(t.t("section.responsibilities"), exact=True).first).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shot(page, screenshots, f"{locale}-{steps + 1}-results")
+
+
+# ---------------------------------------------------------------------------------------------
+# Phone width, keyboard, roles
+# ---------------------------------------------------------------------------------------------
+
+
+def test_phone_width_has_no_horizontal_overflow(
+    context_factory: Callable[..., BrowserContext], app_url: str, bank: Bank, screenshots: Path
+) -> None:
+    t = strings("en")
+    page = open_app(context_factory("en-GB", PHONE), app_url)
+    expect(button(page, "start")).to_be_visible()
+    home_width, home_offenders = horizontal_overflow(page)
+    shot(page, screenshots, "phone-home")
+
+    button(page, "start").click()
+    expect(question_radios(page)).to_have_count(QUESTIONS_PER_STEP)
+    expect(page.locator("h1").first).to_have_text(t.t("quiz.title"))
+    quiz_width, quiz_offenders = horizontal_overflow(page)
+    shot(page, screenshots, "phone-quiz")
+
+    limit = PHONE["width"] + 1
+    assert home_width <= limit, f"home is {home_width}px wide on a {PHONE['width']}px phone: {home_offenders}"
+    assert quiz_width <= limit, f"quiz is {quiz_width}px wide on a {PHONE['width']}px phone: {quiz_offenders}"
+
+
+def focused(page: Page) -> str:
+    """What has the keyboard focus: tag, type and text or label."""
+    return str(
+        page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el) return '';
+                const text = (el.innerText || el.getAttribute('aria-label') || el.value || '').trim();
+                return `${el.tagName}|${el.type || ''}|${text.slice(0, 80)}`;
+            }"""
+        )
+    )
+
+
+def tab_until(page: Page, matches: Callable[[str], bool], limit: int = 40) -> list[str]:
+    """Press Tab until the focused element matches; return the focus path (for the message)."""
+    path = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        path.append(focused(page))
+        if matches(path[-1]):
+            return path
+    pytest.fail(f"Tab never reached the target in {limit} presses; focus went: {path}")
+
+
+def test_keyboard_only_reaches_the_quiz_and_answers(
+    context_factory: Callable[..., BrowserContext], app_url: str, bank: Bank, screenshots: Path
+) -> None:
+    t = strings("en")
+    first = quiz_order(bank)[0]
+    page = open_app(context_factory("en-GB"), app_url)
+    expect(button(page, "start")).to_be_visible()
+
+    tab_until(page, lambda f: f.startswith("BUTTON|") and t.t("home.start") in f)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1").first).to_have_text(t.t("quiz.title"))
+    expect(question_radios(page)).to_have_count(QUESTIONS_PER_STEP)
+
+    inputs = page.locator(f".st-key-q_{first.id} input[type=radio]")
+    in_first_question = f"() => document.activeElement.closest('.st-key-q_{first.id}') !== null"
+    tab_until(page, lambda f: f.startswith("INPUT|radio|") and bool(page.evaluate(in_first_question)))
+    # Nothing is chosen yet: Space picks the focused (first) option, arrows move the choice.
+    page.keyboard.press("Space")
+    expect(inputs.nth(0)).to_be_checked()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(inputs.nth(3)).to_be_checked()
+    # The app registered it: the progress counts one answer.
+    expect(page.get_by_text(re.compile(r"1 of \d+ statements answered"))).to_be_visible()
+    shot(page, screenshots, "keyboard-quiz")
+
+
+def test_roles_page_compares_cto_and_cpo(
+    context_factory: Callable[..., BrowserContext], app_url: str, bank: Bank, screenshots: Path
+) -> None:
+    t = strings("en")
+    page = open_app(context_factory("en-GB"), app_url)
+    button(page, "explore").click()
+    expect(page.locator("h1").first).to_have_text(t.t("roles.title"))
+
+    digital, marketing = bank.role("digital_pm").name("en"), bank.role("marketing_pm").name("en")
+    button(page, "pair_digital_pm_marketing_pm").click()
+    expect(page.get_by_role("heading", name=digital, exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name=marketing, exact=True)).to_be_visible()
+    # Visible only: the "Browse" tab holds every role too (CTO and CPO included), hidden.
+    expect(page.get_by_text(t.t("section.frictions"), exact=True).filter(visible=True)).to_have_count(0)
+
+    cto, cpo = bank.role("cto").name("en"), bank.role("cpo").name("en")
+    pair = button(page, "pair_cto_cpo")
+    expect(pair).to_have_text(f"{cto} ↔ {cpo}")
+    pair.click()
+    expect(page.get_by_role("heading", name=cto, exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name=cpo, exact=True)).to_be_visible()
+    frictions = page.get_by_text(t.t("section.frictions"), exact=True).filter(visible=True)
+    expect(frictions).to_have_count(2)  # one per role, side by side
+    expect(frictions.first).to_be_visible()
+    expect(page.locator('[data-testid="stPlotlyChart"] svg.main-svg').first).to_be_visible()
+    assert "compare=cto%2Ccpo" in page.url or "compare=cto,cpo" in page.url
+    shot(page, screenshots, "roles-cto-cpo")
+
+
+def test_deep_link_on_a_fresh_server(
+    context_factory: Callable[..., BrowserContext], server_factory: Callable[[], str], screenshots: Path
+) -> None:
+    """Opening a page's address first, right after `streamlit run`, must show that page.
+
+    Were the page scripts in a folder named `pages/`, Streamlit would run in its legacy
+    multipage mode until app.py's `st.navigation` had run once in the process: /quiz would run
+    the page without app.py (no session defaults, no language) and raise KeyError 'answers'.
+    """
+    t = strings("en")
+    fresh = server_factory()
+    page = context_factory("en-GB").new_page()
+    page.goto(f"{fresh}/quiz")
+    expect(page.locator("h1, [data-testid='stException']").first).to_be_visible()
+    shot(page, screenshots, "deep-link-fresh-server")
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator("body").inner_text()[:600]
+    expect(page.locator("h1").first).to_have_text(t.t("quiz.title"))

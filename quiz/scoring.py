@@ -86,7 +86,8 @@ def check_answers(bank: Bank, answers: Mapping[str, int]) -> None:
     unknown = sorted(set(answers) - known)
     if unknown:
         raise AnswerError(f"unknown question(s): {', '.join(unknown)}")
-    off_scale = sorted(qid for qid, value in answers.items() if value not in SCALE)
+    # `True == 1` and `5.0 == 5` in Python: only genuine whole numbers count as answers.
+    off_scale = sorted(qid for qid, value in answers.items() if type(value) is not int or value not in SCALE)
     if off_scale:
         raise AnswerError(f"answers must be whole numbers from 1 to 5; not so for: {', '.join(off_scale)}")
     missing = [q.id for q in bank.questions if q.id not in answers]

@@ -1,0 +1,160 @@
+"""UI strings: both languages hold the same keys and placeholders, and every key the code asks
+for exists."""
+
+from __future__ import annotations
+
+import ast
+import string
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from quiz.banks import FAMILIES, LEVELS, SECTIONS, WEIGHTS
+from quiz.i18n import LOCALES_DIR, Strings, pick_language, strings
+from quiz.scoring import SCALE
+
+ROOT = Path(__file__).resolve().parent.parent
+# The page scripts live in views/ (pages/ before that); both are searched.
+CODE = sorted(
+    [
+        ROOT / "app.py",
+        ROOT / "ui.py",
+        *(ROOT / "pages").glob("*.py"),
+        *(ROOT / "views").glob("*.py"),
+        *(ROOT / "quiz").glob("*.py"),
+    ],
+)
+FLAT_REASONS = ("same_answers", "no_contrast")
+# Keys the code builds from a prefix and a value, and every value the prefix is used with.
+BUILT_KEYS = {
+    "family.": FAMILIES,
+    "level.": LEVELS,
+    "section.": (*SECTIONS, "path"),
+    "scale.": tuple(str(v) for v in SCALE),
+    "results.flat_": FLAT_REASONS,
+    "weight.": tuple(str(w) for w in WEIGHTS),
+}
+
+
+def flat_keys(path: Path) -> dict[str, str]:
+    """The TOML file as dotted key -> text, read independently of quiz.i18n."""
+
+    def walk(table: dict[str, object], prefix: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for key, value in table.items():
+            if isinstance(value, dict):
+                out |= walk(value, f"{prefix}{key}.")
+            else:
+                assert isinstance(value, str), f"{path.name}: {prefix}{key} is not a string"
+                out[f"{prefix}{key}"] = value
+        return out
+
+    with open(path, "rb") as handle:
+        return walk(tomllib.load(handle), "")
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+def strings_asked_for(path: Path) -> list[tuple[int, str]]:
+    """Every string literal in the key argument of a `.t(...)` call, with its line: whole keys
+    such as "quiz.next" (both branches of `"a" if x else "b"` included) and the constant parts of
+    built keys such as `"family." + f` or f"scale.{v}"."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "t" and node.args:
+            for part in ast.walk(node.args[0]):
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    found.append((part.lineno, part.value))
+    return found
+
+
+EN = flat_keys(LOCALES_DIR / "en.toml")
+FR = flat_keys(LOCALES_DIR / "fr.toml")
+
+
+class TestLocaleFiles:
+    def test_english_and_french_have_exactly_the_same_keys(self) -> None:
+        assert sorted(set(EN) - set(FR)) == [], "keys missing in fr.toml"
+        assert sorted(set(FR) - set(EN)) == [], "keys missing in en.toml"
+
+    def test_each_key_has_the_same_placeholders_in_both_languages(self) -> None:
+        different = {
+            key: (sorted(placeholders(EN[key])), sorted(placeholders(FR[key])))
+            for key in set(EN) & set(FR)
+            if placeholders(EN[key]) != placeholders(FR[key])
+        }
+
+        assert different == {}
+
+    def test_no_text_is_left_empty(self) -> None:
+        assert [k for k, v in EN.items() if not v.strip()] == []
+        assert [k for k, v in FR.items() if not v.strip()] == []
+
+    def test_the_loader_reads_the_same_keys_as_the_files(self) -> None:
+        assert strings("en").table == EN
+        assert strings("fr").table == FR
+
+
+class TestKeysUsedInCode:
+    def test_the_search_finds_the_keys_the_code_uses(self) -> None:
+        # Guards the search itself: if it found nothing, the tests below would pass vacuously.
+        found = {value for path in CODE for _, value in strings_asked_for(path)}
+
+        assert {"quiz.next", "quiz.finish", "chart.you", "explain.no_gap", "family.", "results.flat_"} <= found
+
+    @pytest.mark.parametrize("path", CODE, ids=lambda p: str(p.relative_to(ROOT)))
+    def test_every_literal_key_exists_and_every_built_key_has_a_known_prefix(self, path: Path) -> None:
+        problems = []
+        for line, value in strings_asked_for(path):
+            if value in BUILT_KEYS:
+                continue
+            if value not in EN:
+                problems.append(f"{path.name}:{line}: {value!r} is neither a key of en.toml nor a known prefix")
+
+        assert problems == []
+
+    @pytest.mark.parametrize(("prefix", "values"), BUILT_KEYS.items())
+    def test_every_built_key_exists_in_both_languages(self, prefix: str, values: tuple[str, ...]) -> None:
+        keys = [prefix + value for value in values]
+
+        assert [k for k in keys if k not in EN] == []
+        assert [k for k in keys if k not in FR] == []
+
+
+class TestStrings:
+    def test_placeholders_are_filled(self) -> None:
+        text = strings("en").t("explain.largest_gap", dimension="data orientation", you=20, target=60)
+
+        assert text == "The largest gap is data orientation (you: 20, role: 60)."
+
+    def test_a_missing_key_shows_the_key_instead_of_crashing(self) -> None:
+        assert Strings("en", {}).t("nowhere.to_be_found") == "nowhere.to_be_found"
+
+    def test_each_language_loads_its_own_text(self) -> None:
+        assert strings("en").t("nav.home") == "Home"
+        assert strings("fr").t("nav.home") == "Accueil"
+        assert strings("fr").lang == "fr"
+
+
+class TestPickLanguage:
+    @pytest.mark.parametrize(
+        ("locale", "expected"),
+        [
+            ("en-GB", "en"),
+            ("en-US", "en"),
+            ("en", "en"),
+            ("EN_us", "en"),
+            ("fr-FR", "fr"),
+            ("fr", "fr"),
+            ("de-DE", "fr"),
+            ("", "fr"),
+            (None, "fr"),
+        ],
+    )
+    def test_english_browsers_get_english_and_every_other_locale_french(
+        self, locale: str | None, expected: str
+    ) -> None:
+        assert pick_language(locale) == expected

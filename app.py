@@ -13,6 +13,7 @@ st.radio(
     options=["fr", "en"],
     format_func=lambda code: {"fr": "Français", "en": "English"}[code],
     key="lang",
+    on_change=ui.relabel_choices,
     horizontal=True,
     label_visibility="collapsed",
 )

@@ -30,6 +30,19 @@ def init_state() -> None:
         st.session_state["lang"] = pick_language(st.context.locale)
 
 
+# Choice widgets whose labels are translated: the quiz's radios (keys q_<question id>) and these.
+# Streamlit keeps showing a choice as it was labelled when made, or drops it when the label
+# changes, so a language switch hands each its value back to have it shown anew.
+TRANSLATED_CHOICES = ("selected_role", "overlay_roles", "compare_a", "compare_b", "browse_families", "browse_levels")
+
+
+def relabel_choices() -> None:
+    """On a language switch: re-set the translated choice widgets to their own values."""
+    for key in list(st.session_state):
+        if key in TRANSLATED_CHOICES or str(key).startswith("q_"):
+            st.session_state[key] = st.session_state[key]
+
+
 def lang() -> Lang:
     return "en" if st.session_state.get("lang") == "en" else "fr"
 
@@ -89,7 +102,8 @@ def show_role(bank: Bank, role: Role, heading: bool = True) -> None:
         st.markdown("\n".join(f"- {item.text(lg)}{' †' if marked and item.source == 'ours' else ''}" for item in items))
     if role.leads_from:
         names = ", ".join(bank.role(r).name(lg) for r in role.leads_from)
-        st.markdown(f"**{t.t('section.path')}** {t.t('roles.path', roles=names)}")
+        ours = " †" if role.source != "ours" else ""  # paths are always ours, even on seed roles
+        st.markdown(f"**{t.t('section.path')}** {t.t('roles.path', roles=names)}{ours}")
     if role.source != "ours":
         st.caption(t.t("roles.sources_seed"))
     else:

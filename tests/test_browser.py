@@ -287,3 +287,56 @@ def test_deep_link_on_a_fresh_server(
     shot(page, screenshots, "deep-link-fresh-server")
     assert page.locator('[data-testid="stException"]').count() == 0, page.locator("body").inner_text()[:600]
     expect(page.locator("h1").first).to_have_text(t.t("quiz.title"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Language switch
+# ---------------------------------------------------------------------------------------------
+
+
+def test_switching_language_mid_quiz_keeps_the_answers_on_screen(
+    context_factory: Callable[..., BrowserContext],
+    app_url: str,
+    bank: Bank,
+    cto_answers: dict[str, int],
+    screenshots: Path,
+) -> None:
+    """Answers chosen in French stay checked, relabelled, after switching to English, and after
+    going to the next step and back."""
+    en = strings("en")
+    shown = quiz_order(bank)[:QUESTIONS_PER_STEP]
+    page = open_app(context_factory("fr-FR"), app_url)
+    button(page, "start").click()
+    expect(question_radios(page)).to_have_count(QUESTIONS_PER_STEP)
+    for question in shown:
+        page.locator(f".st-key-q_{question.id} [data-testid='stRadioOption']").nth(cto_answers[question.id] - 1).click()
+        expect(page.locator(f".st-key-q_{question.id} input").nth(cto_answers[question.id] - 1)).to_be_checked()
+
+    page.locator(".st-key-lang [data-testid='stRadioOption']").nth(1).click()  # English
+    expect(page.locator("h1").first).to_have_text(en.t("quiz.title"))
+    button(page, "next").click()
+    expect(page.locator(f".st-key-q_{quiz_order(bank)[QUESTIONS_PER_STEP].id}")).to_be_visible()
+    button(page, "back").click()
+    for question in shown:
+        radio = page.locator(f".st-key-q_{question.id}")
+        expect(radio.locator('[data-testid="stWidgetLabel"]')).to_contain_text(question.text("en"))
+        expect(radio.locator("input").nth(cto_answers[question.id] - 1)).to_be_checked()
+        expect(radio.locator('[data-testid="stRadioOption"]').nth(cto_answers[question.id] - 1)).to_have_text(
+            en.t(f"scale.{cto_answers[question.id]}")
+        )
+    shot(page, screenshots, "language-switch-quiz")
+
+
+def test_switching_language_on_the_roles_page_relabels_the_chosen_roles(
+    context_factory: Callable[..., BrowserContext], app_url: str, bank: Bank, screenshots: Path
+) -> None:
+    """The roles picked for the comparison are shown under their names in the new language."""
+    page = open_app(context_factory("en-GB"), app_url)
+    button(page, "explore").click()
+    first, second = page.locator(".st-key-compare_a input"), page.locator(".st-key-compare_b input")
+    expect(first).to_have_value(bank.role("cto").name("en"))  # a combobox: the choice is its value
+    page.locator(".st-key-lang [data-testid='stRadioOption']").nth(0).click()  # Français
+    expect(page.locator("h1").first).to_have_text(strings("fr").t("roles.title"))
+    expect(first).to_have_value(bank.role("cto").name("fr"))
+    expect(second).to_have_value(bank.role("cpo").name("fr"))
+    shot(page, screenshots, "language-switch-roles")

@@ -24,13 +24,15 @@ progress = st.empty()  # filled once the radios below have given this run's answ
 st.caption(t.t("quiz.instructions"))
 
 for number, question in enumerate(shown, start=first + 1):
-    previous = answers.get(question.id)
+    key = f"q_{question.id}"
+    if key not in st.session_state and question.id in answers:
+        st.session_state[key] = answers[question.id]  # back on this step: show the answer given
     value = st.radio(
         f"{number}. {question.text(lang)}",
         options=SCALE,
-        index=SCALE.index(previous) if previous else None,
+        index=None,
         format_func=lambda v: t.t(f"scale.{v}"),
-        key=f"q_{question.id}",
+        key=key,
         horizontal=True,
     )
     if value is not None:

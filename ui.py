@@ -92,22 +92,20 @@ def show_role(bank: Bank, role: Role, heading: bool = True) -> None:
         st.subheader(role.name(lg))
     st.caption(f"{t.t('family.' + role.family)} · {t.t('level.' + role.level)}")
     st.write(role.summary(lg))
+    # On a seed role, mark what is ours so that the seeds' own statements stay recognisable.
+    ours = " †" if role.source != "ours" else ""
     for section in SECTIONS:
         items = role.section(section)
-        if not items:
-            continue
-        st.markdown(f"**{t.t('section.' + section)}**")
-        # On a seed role, mark what is ours so that the seeds' own statements stay recognisable.
-        marked = role.source != "ours"
-        st.markdown("\n".join(f"- {item.text(lg)}{' †' if marked and item.source == 'ours' else ''}" for item in items))
-    if role.leads_from:
+        if items:
+            st.markdown(f"**{t.t('section.' + section)}**")
+            st.markdown("\n".join(f"- {item.text(lg)}{ours if item.source == 'ours' else ''}" for item in items))
+    if role.leads_from:  # paths are always ours, even on seed roles
         names = ", ".join(bank.role(r).name(lg) for r in role.leads_from)
-        ours = " †" if role.source != "ours" else ""  # paths are always ours, even on seed roles
         st.markdown(f"**{t.t('section.path')}** {t.t('roles.path', roles=names)}{ours}")
-    if role.source != "ours":
-        st.caption(t.t("roles.sources_seed"))
-    else:
+    if role.source == "ours":
         st.caption(t.t("roles.sources_ours"))
+    else:
+        st.caption(t.t("roles.sources_seed"))
 
 
 def show_profile(bank: Bank, role: Role) -> None:

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quiz.banks import Bank, Lang
+from quiz.banks import Bank, Dimension, Lang, Text
 from quiz.i18n import Strings
 from quiz.scoring import DimensionScores
 
-__all__ = ["CLOSE_GAP", "DimensionFit", "Explanation", "explain", "why_sentence"]
+__all__ = ["CLOSE_GAP", "DimensionFit", "Explanation", "explain", "score_meaning", "why_sentence"]
 
 # Three answer steps (3 x 5 points) on a 5-item dimension: closer than that is within noise.
 CLOSE_GAP = 15.0
 SHOWN = 3
+MIDDLE = 50.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,12 @@ def explain(bank: Bank, scores: DimensionScores, role_id: str) -> Explanation:
     strengths = sorted((f for f in fits if f.close), key=lambda f: (-f.weight, abs(f.gap)))
     gaps = sorted((f for f in fits if not f.close), key=lambda f: -f.cost)
     return Explanation(role_id, fits, tuple(strengths[:SHOWN]), tuple(gaps[:SHOWN]))
+
+
+def score_meaning(dimension: Dimension, score: float) -> Text:
+    """What a score says about the person: the dimension's `low` text below the middle of the
+    scale (50), its `high` text from there up."""
+    return dimension.low if score < MIDDLE else dimension.high
 
 
 def _in_sentence(name: str) -> str:

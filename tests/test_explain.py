@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.banks import Bank, Lang, Role, load_bank
-from quiz.explain import CLOSE_GAP, explain, why_sentence
+from quiz.explain import CLOSE_GAP, explain, score_meaning, why_sentence
 from quiz.i18n import strings
 from quiz.matching import match_matrix
 from quiz.scoring import DimensionScores
@@ -224,3 +224,14 @@ def test_the_hand_computed_closeness_matches_the_matrix_formula() -> None:
     expected = 100 - np.sqrt((weights * (scores.as_array() - targets) ** 2).sum() / weights.sum())
 
     assert closeness(scores, "cto") == pytest.approx(expected)
+
+
+class TestScoreMeaning:
+    def test_a_score_below_the_middle_reads_as_the_low_end(self, bank: Bank) -> None:
+        tech = bank.dimension("tech")
+        assert score_meaning(tech, 45.0) == tech.low
+
+    def test_a_score_from_the_middle_up_reads_as_the_high_end(self, bank: Bank) -> None:
+        tech = bank.dimension("tech")
+        assert score_meaning(tech, 50.0) == tech.high
+        assert score_meaning(tech, 100.0) == tech.high

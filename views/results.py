@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from quiz.explain import explain, why_sentence
+from quiz.explain import explain, score_meaning, why_sentence
 from quiz.matching import Ranking, rank_roles
 from quiz.scoring import AnswerError, quiz_order, score_answers
 
@@ -36,10 +36,22 @@ def restart_buttons() -> None:
         st.switch_page("views/roles.py")
 
 
+def dimension_meanings() -> None:
+    with st.expander(t.t("results.dimensions")):
+        st.markdown(
+            "\n".join(
+                f"- **{d.name(lang)}: {round(scores[d.id])}/100.** {d.description(lang)} "
+                f"*{score_meaning(d, scores[d.id])(lang)}*"
+                for d in bank.dimensions
+            )
+        )
+
+
 if ranking.flat:
     st.warning(t.t(f"results.flat_{ranking.flat}"))
     st.write(t.t("results.flat_next"))
     ui.radar(bank, [], scores, key="radar_flat")
+    dimension_meanings()
     restart_buttons()
     st.stop()
 
@@ -86,6 +98,7 @@ overlay = st.multiselect(
     placeholder=t.t("results.overlay_placeholder"),
 )
 ui.radar(bank, [selected, *(r for r in overlay if r != selected)], scores, key="radar_results")
+dimension_meanings()
 
 explanation = explain(bank, scores, selected)
 match = next(m.match for m in ranking.matches if m.role_id == selected)

@@ -20,7 +20,9 @@ __all__ = ["CLOSE_GAP", "DimensionFit", "Explanation", "explain", "score_meaning
 # Three answer steps (3 x 5 points) on a 5-item dimension: closer than that is within noise.
 CLOSE_GAP = 15.0
 SHOWN = 3
-MIDDLE = 50.0
+# Two answer steps either side of the scale's middle (50): close enough to the middle that
+# neither end of the dimension describes the person.
+MIDDLE_BAND = (40.0, 60.0)
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,15 @@ def explain(bank: Bank, scores: DimensionScores, role_id: str) -> Explanation:
     return Explanation(role_id, fits, tuple(strengths[:SHOWN]), tuple(gaps[:SHOWN]))
 
 
-def score_meaning(dimension: Dimension, score: float) -> Text:
-    """What a score says about the person: the dimension's `low` text below the middle of the
-    scale (50), its `high` text from there up."""
-    return dimension.low if score < MIDDLE else dimension.high
+def score_meaning(dimension: Dimension, score: float) -> Text | None:
+    """What a score says about the person: the dimension's `low` text below `MIDDLE_BAND`, its
+    `high` text above it, and None inside it, where neither end describes the person."""
+    low, high = MIDDLE_BAND
+    if score < low:
+        return dimension.low
+    if score > high:
+        return dimension.high
+    return None
 
 
 def _in_sentence(name: str) -> str:

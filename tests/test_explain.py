@@ -227,11 +227,15 @@ def test_the_hand_computed_closeness_matches_the_matrix_formula() -> None:
 
 
 class TestScoreMeaning:
-    def test_a_score_below_the_middle_reads_as_the_low_end(self, bank: Bank) -> None:
+    def test_a_score_below_the_middle_band_reads_as_the_low_end(self, bank: Bank) -> None:
         tech = bank.dimension("tech")
-        assert score_meaning(tech, 45.0) == tech.low
+        assert score_meaning(tech, 35.0) == tech.low
 
-    def test_a_score_from_the_middle_up_reads_as_the_high_end(self, bank: Bank) -> None:
+    def test_a_score_above_the_middle_band_reads_as_the_high_end(self, bank: Bank) -> None:
         tech = bank.dimension("tech")
-        assert score_meaning(tech, 50.0) == tech.high
+        assert score_meaning(tech, 65.0) == tech.high
         assert score_meaning(tech, 100.0) == tech.high
+
+    @pytest.mark.parametrize("score", [40.0, 50.0, 60.0])
+    def test_a_score_in_the_middle_band_reads_as_neither_end(self, bank: Bank, score: float) -> None:
+        assert score_meaning(bank.dimension("tech"), score) is None

@@ -363,6 +363,18 @@ def results_with(app_test: AppFactory, answers: dict[str, int], locale: str = "e
     return at
 
 
+def test_results_say_what_each_dimension_score_means(
+    app_test: AppFactory, bank: Bank, cto_answers: dict[str, int]
+) -> None:
+    at = results_with(app_test, cto_answers, locale="fr-FR")
+    expander = next(e for e in at.expander if e.label == FR.t("results.dimensions"))
+    text = "\n".join(m.value for m in expander.markdown)
+    tech, marketing = bank.dimension("tech"), bank.dimension("marketing")
+    # The CTO persona is high on technical depth and low on marketing.
+    assert tech.high("fr") in text and tech.low("fr") not in text
+    assert marketing.low("fr") in text and marketing.high("fr") not in text
+
+
 def test_results_show_top_match_radar_ranking_and_explanation(
     app_test: AppFactory, bank: Bank, cto_answers: dict[str, int]
 ) -> None:

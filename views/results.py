@@ -37,14 +37,15 @@ def restart_buttons() -> None:
 
 
 def dimension_meanings() -> None:
-    with st.expander(t.t("results.dimensions")):
-        st.markdown(
-            "\n".join(
-                f"- **{d.name(lang)}: {round(scores[d.id])}/100.** {d.description(lang)} "
-                f"*{score_meaning(d, scores[d.id])(lang)}*"
-                for d in bank.dimensions
-            )
+    lines = []
+    for dimension in bank.dimensions:
+        meaning = score_meaning(dimension, scores[dimension.id])
+        lines.append(
+            f"- **{dimension.name(lang)}: {round(scores[dimension.id])}/100.** {dimension.description(lang)} "
+            f"*{meaning(lang) if meaning else t.t('results.middle')}*"
         )
+    with st.expander(t.t("results.dimensions")):
+        st.markdown("\n".join(lines))
 
 
 if ranking.flat:

@@ -170,6 +170,7 @@ class TestScoreCommand:
         assert row["match_1"] == ranking.top.role_id
         assert float(row["match_1_score"]) == pytest.approx(ranking.top.match, abs=0.05)
         assert row["flat"] == (ranking.flat or "")
+        assert int(row["tied_top"]) == len(ranking.tied_top)
 
     def test_main_writes_the_output_file_with_as_many_matches_as_asked(
         self, tmp_path: Path, answers_csv: Path, capsys: pytest.CaptureFixture[str]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from quiz.banks import DATA_DIR, Bank, BankError, load_bank
-from quiz.matching import FLAT_RANGE, SAME_ANSWER_SHARE, TIE_MARGIN, match_matrix
+from quiz.matching import flat_reasons, match_matrix, tied_with_top
 from quiz.scoring import SCALE, score_matrix
 from quiz.tables import Problem, TableError, parse_number, read_table
 
@@ -80,13 +80,8 @@ def score_frame(bank: Bank, ids: list[str], answers: np.ndarray, top: int = 3) -
     role_ids = np.array([r.id for r in bank.roles])
     frame = pd.DataFrame(scores.round(1), columns=list(bank.dimension_ids))
     frame.insert(0, "person", ids)
-    # The same two flat-profile rules as `quiz.matching.flatness`, over arrays.
-    same = np.stack([(answers == v).sum(axis=1) for v in SCALE]).max(axis=0) >= SAME_ANSWER_SHARE * answers.shape[1]
-    no_contrast = scores.max(axis=1) - scores.min(axis=1) < FLAT_RANGE
-    frame["flat"] = np.where(same, "same_answers", np.where(no_contrast, "no_contrast", ""))
-    # How many roles the quiz cannot separate from the best one (1: a clear first), as in `rank_roles`.
-    best = match.max(axis=1, keepdims=True)
-    frame["tied_top"] = (best - match < TIE_MARGIN).sum(axis=1)
+    frame["flat"] = flat_reasons(scores, answers)
+    frame["tied_top"] = tied_with_top(match).sum(axis=1)  # 1: a clear first
     rows = np.arange(len(ids))
     for k in range(min(top, len(bank.roles))):
         frame[f"match_{k + 1}"] = role_ids[order[:, k]]

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from quiz.banks import Bank
-from quiz.scoring import DimensionScores
+from quiz.scoring import SCALE, DimensionScores
 
 __all__ = [
     "FLAT_RANGE",
@@ -39,10 +39,12 @@ __all__ = [
     "TIE_MARGIN",
     "Ranking",
     "RoleMatch",
+    "flat_reasons",
     "flatness",
     "match_matrix",
     "profile_arrays",
     "rank_roles",
+    "tied_with_top",
 ]
 
 SHAPE_SHARE = 0.3
@@ -109,21 +111,33 @@ def match_matrix(bank: Bank, scores: FloatArray) -> tuple[FloatArray, FloatArray
     return match, closeness, shape
 
 
-def flatness(scores: DimensionScores, answers: list[int] | None = None) -> str | None:
-    """Why this profile should not be ranked, or None if it can be.
+def flat_reasons(scores: FloatArray, answers: FloatArray | None = None) -> npt.NDArray[np.str_]:
+    """Why each profile should not be ranked: "same_answers", "no_contrast", or "" if it can be.
 
-    "same_answers": at least `SAME_ANSWER_SHARE` of the answers are one and the same value (a
-    person clicking "agree" to everything). "no_contrast": the dimension scores span less than
+    `scores` is people x dimensions; `answers`, if known, people x questions (values 1-5).
+    "same_answers": at least `SAME_ANSWER_SHARE` of a person's answers are one and the same
+    value (clicking "agree" to everything). "no_contrast": the dimension scores span less than
     `FLAT_RANGE` points, so no dimension stands out. O*NET's Interest Profiler refuses to match
     such profiles for the same reason.
     """
-    if answers:
-        most_common = max(answers.count(v) for v in set(answers))
-        if most_common >= SAME_ANSWER_SHARE * len(answers):
-            return "same_answers"
-    if max(scores.values) - min(scores.values) < FLAT_RANGE:
-        return "no_contrast"
-    return None
+    no_contrast = scores.max(axis=1) - scores.min(axis=1) < FLAT_RANGE
+    same = np.zeros(len(scores), dtype=bool)
+    if answers is not None and answers.size:
+        most_common = np.stack([(answers == value).sum(axis=1) for value in SCALE]).max(axis=0)
+        same = most_common >= SAME_ANSWER_SHARE * answers.shape[1]
+    return np.where(same, "same_answers", np.where(no_contrast, "no_contrast", ""))
+
+
+def flatness(scores: DimensionScores, answers: list[int] | None = None) -> str | None:
+    """`flat_reasons` for one person: the reason, or None if the profile can be ranked."""
+    answer_rows = np.array([answers], dtype=float) if answers else None
+    return str(flat_reasons(scores.as_array()[None, :], answer_rows)[0]) or None
+
+
+def tied_with_top(match: FloatArray) -> npt.NDArray[np.bool_]:
+    """For people x roles match figures: which roles are within `TIE_MARGIN` of each person's best."""
+    tied: npt.NDArray[np.bool_] = match.max(axis=1, keepdims=True) - match < TIE_MARGIN
+    return tied
 
 
 def rank_roles(bank: Bank, scores: DimensionScores, answers: list[int] | None = None) -> Ranking:
@@ -134,16 +148,16 @@ def rank_roles(bank: Bank, scores: DimensionScores, answers: list[int] | None = 
         scores: the person's dimension scores.
         answers: the raw answers, if known, to detect straight-lining.
     """
-    match, closeness, shape = (m[0] for m in match_matrix(bank, scores.as_array()[None, :]))
+    all_match, all_closeness, all_shape = match_matrix(bank, scores.as_array()[None, :])
+    match, closeness, shape, tied = all_match[0], all_closeness[0], all_shape[0], tied_with_top(all_match)[0]
     order = sorted(range(len(bank.roles)), key=lambda i: (-match[i], bank.roles[i].id))
-    best = match[order[0]]
     matches = tuple(
         RoleMatch(
             bank.roles[i].id,
             round(float(match[i]), 1),
             round(float(closeness[i]), 1),
             round(float(shape[i]), 1),
-            bool(best - match[i] < TIE_MARGIN),
+            bool(tied[i]),
         )
         for i in order
     )

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint browser bench clean
+.PHONY: run test lint test-tools bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,17 +26,21 @@ lint: $(VENV)/.dev  ## ruff, formatting and types
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy quiz
 
-browser:  ## the browser tests need Debian's Chromium; as root on Debian, install it
-	@test -x /usr/bin/chromium || { \
+test-tools:  ## Debian packages the tests need: Chromium (browser tests), poppler-utils (PDF pages to PNG)
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium fonts-dejavu-core"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's chromium for the browser tests..."; \
+	    echo "Installing from Debian:$$missing"; \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	  else \
-	    echo "The browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'."; exit 1; \
-	  fi; }
+	    echo "The tests need these Debian packages:$$missing. Run: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
 
-test: lint browser  ## lint, then every test, browser tests included
+test: lint test-tools  ## lint, then every test, browser tests included
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.dev  ## benchmarks against a baseline in the same run, as ratios

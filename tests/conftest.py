@@ -181,7 +181,7 @@ def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(
             f"The browser tests need Chromium at {CHROMIUM}. Install it with `apt-get install chromium` "
-            "(as root on Debian, or `make browser`); never `playwright install`."
+            "(as root on Debian, or `make test-tools`); never `playwright install`."
         )
     from playwright.sync_api import sync_playwright
 

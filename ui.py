@@ -13,13 +13,20 @@ import streamlit as st
 from quiz.banks import DATA_DIR, SECTIONS, Bank, BankError, Lang, Role, load_bank
 from quiz.charts import profile_table, radar_figure
 from quiz.i18n import Strings, pick_language, strings
-from quiz.scoring import DimensionScores
+from quiz.links import LinkError, decode_answers, encode_answers
+from quiz.scoring import DimensionScores, resume_step
 
 # Every session-state key the app uses, with its default: the one place they are set.
 DEFAULTS: dict[str, object] = {
     "answers": {},  # question id -> 1..5
     "step": 0,  # the quiz step shown, 0-based
+    "link_token": None,  # the last ?answers= link loaded, so that it is loaded only once
+    "link_error": None,  # why that link could not be read (a quiz.links.LinkError reason)
 }
+# The query parameter that carries answers in result and "continue later" links.
+LINK_PARAM = "answers"
+# The url paths of the pages after the home page (st.Page derives them from the file names).
+PAGE_PATHS = ("quiz", "results", "roles", "explore")
 
 
 def init_state() -> None:
@@ -33,7 +40,15 @@ def init_state() -> None:
 # Choice widgets whose labels are translated: the quiz's radios (keys q_<question id>) and these.
 # Streamlit keeps showing a choice as it was labelled when made, or drops it when the label
 # changes, so a language switch hands each its value back to have it shown anew.
-TRANSLATED_CHOICES = ("selected_role", "overlay_roles", "compare_a", "compare_b", "browse_families", "browse_levels")
+TRANSLATED_CHOICES = (
+    "selected_role",
+    "overlay_roles",
+    "compare_a",
+    "compare_b",
+    "browse_families",
+    "browse_levels",
+    "priorities",
+)
 
 
 def relabel_choices() -> None:
@@ -41,6 +56,47 @@ def relabel_choices() -> None:
     for key in list(st.session_state):
         if key in TRANSLATED_CHOICES or str(key).startswith("q_"):
             st.session_state[key] = st.session_state[key]
+
+
+def apply_link() -> None:
+    """Load the answers carried by a `?answers=` link (a result link or a "continue later"
+    link), once per link. A link that cannot be read leaves the session as it was and records
+    why, for `show_link_error`."""
+    token = st.query_params.get(LINK_PARAM)
+    if not token or st.session_state.get("link_token") == token:
+        return
+    st.session_state["link_token"] = token
+    try:
+        answers = decode_answers(bank(), token)
+    except LinkError as error:
+        st.session_state["link_error"] = error.reason
+        return
+    st.session_state["link_error"] = None
+    st.session_state["answers"] = answers
+    st.session_state["step"] = resume_step(bank(), answers)
+
+
+def show_link_error() -> None:
+    """Say why a link could not be opened, with a way to start again."""
+    reason = st.session_state.get("link_error")
+    if not reason:
+        return
+    t = text()
+    st.error(t.t(f"links.error_{reason}"))
+    if st.button(t.t("links.start_again"), key="link_start_again", type="primary"):
+        for key in ("answers", "step", "link_error"):
+            st.session_state.pop(key, None)
+        st.query_params.clear()
+        st.switch_page("views/home.py")
+
+
+def share_link(page: str, answers: dict[str, int]) -> str:
+    """The address of `page` carrying these answers, to keep or open on another device."""
+    url = (st.context.url or "").rstrip("/")
+    base, _, last = url.rpartition("/")
+    if last not in PAGE_PATHS:  # the home page has no path of its own
+        base = url
+    return f"{base}/{page}?{LINK_PARAM}={encode_answers(bank(), answers)}"
 
 
 def lang() -> Lang:

@@ -198,10 +198,11 @@ class Bank:
     questions: tuple[Question, ...]
     roles: tuple[Role, ...]
     version: str
-    _roles_by_id: dict[str, Role] = field(default_factory=dict, repr=False, compare=False)
+    _roles_by_id: dict[str, Role] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._roles_by_id.update({r.id: r for r in self.roles})
+        # Derived here, not passed in, so that dataclasses.replace(bank, roles=...) rebuilds it.
+        object.__setattr__(self, "_roles_by_id", {r.id: r for r in self.roles})
 
     @property
     def dimension_ids(self) -> tuple[str, ...]:

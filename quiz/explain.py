@@ -15,7 +15,15 @@ from quiz.banks import Bank, Dimension, Lang, Text
 from quiz.i18n import Strings
 from quiz.scoring import DimensionScores
 
-__all__ = ["CLOSE_GAP", "DimensionFit", "Explanation", "explain", "score_meaning", "why_sentence"]
+__all__ = [
+    "CLOSE_GAP",
+    "DimensionFit",
+    "Explanation",
+    "explain",
+    "name_in_sentence",
+    "score_meaning",
+    "why_sentence",
+]
 
 # Three answer steps (3 x 5 points) on a 5-item dimension: closer than that is within noise.
 CLOSE_GAP = 15.0
@@ -89,7 +97,7 @@ def score_meaning(dimension: Dimension, score: float) -> Text | None:
     return None
 
 
-def _in_sentence(name: str) -> str:
+def name_in_sentence(name: str) -> str:
     """A dimension name as it reads mid-sentence: "Customer focus" -> "customer focus", but an
     acronym such as "UX and design" keeps its capitals."""
     return name if name[1:2].isupper() else name[:1].lower() + name[1:]
@@ -107,7 +115,7 @@ def why_sentence(bank: Bank, explanation: Explanation, strings: Strings) -> str:
     lang: Lang = strings.lang
     role = bank.role(explanation.role_id).name(lang)
     if explanation.strengths:
-        names = [_in_sentence(bank.dimension(f.dimension).name(lang)) for f in explanation.strengths[:2]]
+        names = [name_in_sentence(bank.dimension(f.dimension).name(lang)) for f in explanation.strengths[:2]]
         first = strings.t("explain.match_on", role=role, dimensions=_join(names, strings))
     else:
         first = strings.t("explain.no_strength", role=role)
@@ -115,7 +123,7 @@ def why_sentence(bank: Bank, explanation: Explanation, strings: Strings) -> str:
         gap = explanation.gaps[0]
         second = strings.t(
             "explain.largest_gap",
-            dimension=_in_sentence(bank.dimension(gap.dimension).name(lang)),
+            dimension=name_in_sentence(bank.dimension(gap.dimension).name(lang)),
             you=round(gap.person),
             target=round(gap.target),
         )

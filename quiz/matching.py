@@ -16,6 +16,11 @@ Level stays the main term (70 %): a role's profile says how much of each trait i
 which trait comes first. A flat profile has no shape (r is undefined); it is flagged instead of
 ranked (see `flatness`), and its shape term is set to the neutral 50.
 
+Priorities. A person may say which dimensions matter most to them in a job: a multiplier per
+dimension (missing ones count 1.0) scales every role's importance weights, w'_d = m_d * w_d,
+before both terms are computed. Weights are normalised per role, so multiplying every priority
+by the same factor changes nothing; only their ratios count.
+
 Noise. With 5 items per dimension, changing one answer by one step moves a dimension score by
 5 points. Over 2,000 random profiles and the bank's 14 roles, that moved a match figure by less
 than 2 points in 95 % of cases and by 5 at worst, so two roles closer than `TIE_MARGIN` are
@@ -24,6 +29,8 @@ reported as a tie: the quiz cannot tell them apart.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +49,7 @@ __all__ = [
     "flat_reasons",
     "flatness",
     "match_matrix",
+    "priority_multipliers",
     "profile_arrays",
     "rank_roles",
     "tied_with_top",
@@ -93,9 +101,42 @@ def profile_arrays(bank: Bank) -> tuple[FloatArray, FloatArray]:
     return targets, weights
 
 
-def match_matrix(bank: Bank, scores: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Match, closeness and shape for people x roles, from people x dimensions `scores`."""
+def priority_multipliers(bank: Bank, priorities: Mapping[str, float] | None) -> FloatArray:
+    """The priorities as one multiplier per dimension, in the bank's dimension order.
+
+    A dimension the mapping does not name counts 1.0; None means no priorities (all 1.0).
+
+    Raises:
+        ValueError: a dimension id the bank does not have, a negative or non-finite multiplier, or
+            every multiplier 0 (no dimension would count at all).
+    """
+    dimension_ids = bank.dimension_ids
+    if not priorities:
+        return np.ones(len(dimension_ids))
+    unknown = sorted(set(priorities) - set(dimension_ids))
+    if unknown:
+        raise ValueError(f"unknown dimension(s) in priorities: {', '.join(unknown)}; known: {', '.join(dimension_ids)}")
+    invalid = sorted(d for d, m in priorities.items() if not math.isfinite(m) or m < 0)
+    if invalid:
+        values = ", ".join(f"{d}={priorities[d]!r}" for d in invalid)
+        raise ValueError(f"priorities must be finite numbers of 0 or more; not so for: {values}")
+    multipliers = np.array([float(priorities.get(d, 1.0)) for d in dimension_ids])
+    if not multipliers.any():
+        raise ValueError("priorities are 0 for every dimension: at least one dimension must count")
+    return multipliers
+
+
+def match_matrix(
+    bank: Bank, scores: FloatArray, priorities: Mapping[str, float] | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Match, closeness and shape for people x roles, from people x dimensions `scores`.
+
+    `priorities`, if given, multiplies each role's importance weights per dimension (see
+    `priority_multipliers`, which also says what raises ValueError); both terms use the result.
+    """
     targets, weights = profile_arrays(bank)
+    if priorities is not None:
+        weights = weights * priority_multipliers(bank, priorities)[None, :]
     p = scores[:, None, :]  # people x 1 x dims
     t = targets[None, :, :]  # 1 x roles x dims
     w = weights[None, :, :] / weights.sum(axis=1)[None, :, None]
@@ -140,15 +181,27 @@ def tied_with_top(match: FloatArray) -> npt.NDArray[np.bool_]:
     return tied
 
 
-def rank_roles(bank: Bank, scores: DimensionScores, answers: list[int] | None = None) -> Ranking:
+def rank_roles(
+    bank: Bank,
+    scores: DimensionScores,
+    answers: list[int] | None = None,
+    priorities: Mapping[str, float] | None = None,
+) -> Ranking:
     """Rank every role of the bank for this profile, best first, ties marked.
+
+    Roles with the very same match are ordered by id, so the ranking is stable.
 
     Args:
         bank: the validated bank.
         scores: the person's dimension scores.
         answers: the raw answers, if known, to detect straight-lining.
+        priorities: a weight multiplier per dimension id that matters more (or less) to the
+            person; missing dimensions count 1.0. Flatness does not depend on it.
+
+    Raises:
+        ValueError: invalid priorities (see `priority_multipliers`).
     """
-    all_match, all_closeness, all_shape = match_matrix(bank, scores.as_array()[None, :])
+    all_match, all_closeness, all_shape = match_matrix(bank, scores.as_array()[None, :], priorities)
     match, closeness, shape, tied = all_match[0], all_closeness[0], all_shape[0], tied_with_top(all_match)[0]
     order = sorted(range(len(bank.roles)), key=lambda i: (-match[i], bank.roles[i].id))
     matches = tuple(

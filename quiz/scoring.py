@@ -19,16 +19,22 @@ import numpy.typing as npt
 from quiz.banks import Bank, Question
 
 __all__ = [
+    "QUESTIONS_PER_STEP",
     "SCALE",
     "AnswerError",
     "DimensionScores",
+    "check_answers",
     "key_matrix",
     "quiz_order",
+    "quiz_steps",
+    "resume_step",
     "score_answers",
     "score_matrix",
 ]
 
 SCALE = (1, 2, 3, 4, 5)
+# Five statements a step: seven short steps for 35 statements, each fitting a phone screen.
+QUESTIONS_PER_STEP = 5
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -80,8 +86,9 @@ def score_matrix(bank: Bank, answers: FloatArray) -> FloatArray:
     return (keyed @ averaging - 1.0) * 25.0
 
 
-def check_answers(bank: Bank, answers: Mapping[str, int]) -> None:
-    """Raise `AnswerError` unless every question has an answer on the 1-5 scale and no more."""
+def check_answers(bank: Bank, answers: Mapping[str, int], complete: bool = True) -> None:
+    """Raise `AnswerError` unless every answer is on the 1-5 scale for a known question, and,
+    if `complete`, every question is answered (an unfinished quiz passes with complete=False)."""
     known = {q.id for q in bank.questions}
     unknown = sorted(set(answers) - known)
     if unknown:
@@ -91,7 +98,7 @@ def check_answers(bank: Bank, answers: Mapping[str, int]) -> None:
     if off_scale:
         raise AnswerError(f"answers must be whole numbers from 1 to 5; not so for: {', '.join(off_scale)}")
     missing = [q.id for q in bank.questions if q.id not in answers]
-    if missing:
+    if missing and complete:
         raise AnswerError(f"{len(missing)} question(s) not answered: {', '.join(missing)}", missing)
 
 
@@ -120,3 +127,16 @@ def quiz_order(bank: Bank) -> tuple[Question, ...]:
             if queues[dimension]:
                 ordered.append(queues[dimension].pop(0))
     return tuple(ordered)
+
+
+def quiz_steps(bank: Bank) -> tuple[tuple[Question, ...], ...]:
+    """The quiz as the app asks it: `QUESTIONS_PER_STEP` statements per step, in `quiz_order`."""
+    ordered = quiz_order(bank)
+    return tuple(ordered[i : i + QUESTIONS_PER_STEP] for i in range(0, len(ordered), QUESTIONS_PER_STEP))
+
+
+def resume_step(bank: Bank, answers: Mapping[str, int]) -> int:
+    """Where a person continuing the quiz starts again: the first step with an unanswered
+    statement, or the last step if every statement is answered."""
+    steps = quiz_steps(bank)
+    return next((i for i, step in enumerate(steps) if any(q.id not in answers for q in step)), len(steps) - 1)

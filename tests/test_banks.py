@@ -7,6 +7,7 @@ person can follow in a spreadsheet, with a message that says how to fix it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from bankfixtures import BANK_FILES, DATA_DIR, BankCopy, read_rows, write_rows
 
-from quiz.banks import FAMILIES, LEVELS, REQUIRED_SECTIONS, Bank, BankError, load_bank
+from quiz.banks import FAMILIES, LEVELS, REQUIRED_SECTIONS, Bank, BankError, Text, load_bank
 from quiz.tables import Problem
 
 SEED_ROLES = ("cto", "cpo", "digital_pm", "marketing_pm")
@@ -409,3 +410,11 @@ class TestLoadBankFromSpreadsheetSaves:
         assert resaved.dimensions == bank.dimensions
         assert resaved.questions == bank.questions
         assert resaved.roles == bank.roles
+
+
+class TestBankCopies:
+    def test_replacing_the_roles_of_a_copy_leaves_the_original_untouched(self, bank: Bank) -> None:
+        renamed = dataclasses.replace(bank.roles[0], name=Text("Renamed", "Renommé"))
+        copy = dataclasses.replace(bank, roles=(renamed, *bank.roles[1:]))
+        assert copy.role(renamed.id).name.en == "Renamed"
+        assert bank.role(renamed.id).name.en != "Renamed"

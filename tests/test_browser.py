@@ -15,11 +15,10 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from quiz.banks import Bank
 from quiz.i18n import strings
-from quiz.scoring import quiz_order
+from quiz.scoring import QUESTIONS_PER_STEP, quiz_order
 
 pytestmark = pytest.mark.browser
 
-QUESTIONS_PER_STEP = 5
 TIMEOUT_MS = 20_000  # the first run of a fresh server imports pandas and plotly
 LOCALES = {"fr-FR": "fr", "en-GB": "en"}
 PHONE = {"width": 390, "height": 844}

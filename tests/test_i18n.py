@@ -7,11 +7,13 @@ import ast
 import string
 import tomllib
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from quiz.banks import FAMILIES, LEVELS, SECTIONS, WEIGHTS
 from quiz.i18n import LOCALES_DIR, Strings, pick_language, strings
+from quiz.links import LinkErrorReason
 from quiz.scoring import SCALE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +22,6 @@ CODE = sorted(
     [
         ROOT / "app.py",
         ROOT / "ui.py",
-        *(ROOT / "pages").glob("*.py"),
         *(ROOT / "views").glob("*.py"),
         *(ROOT / "quiz").glob("*.py"),
     ],
@@ -34,6 +35,7 @@ BUILT_KEYS = {
     "scale.": tuple(str(v) for v in SCALE),
     "results.flat_": FLAT_REASONS,
     "weight.": tuple(str(w) for w in WEIGHTS),
+    "links.error_": get_args(LinkErrorReason),
 }
 
 

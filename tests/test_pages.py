@@ -10,7 +10,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pandas as pd
 import pytest
@@ -18,21 +18,24 @@ from streamlit.testing.v1 import AppTest
 
 from quiz.banks import DATA_DIR, Bank
 from quiz.i18n import strings
-from quiz.scoring import quiz_order
+from quiz.links import LinkErrorReason, encode_answers
+from quiz.scoring import QUESTIONS_PER_STEP, quiz_order
+from ui import LINK_PARAM
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS_PER_STEP = 5
 PAGES = {
     "home": "home.title",
     "quiz": "quiz.title",
     "results": "results.title",
+    "explore": "explore.title",
     "roles": "roles.title",
 }
 LOCALES = {"fr-FR": "fr", "en-GB": "en"}
 EN, FR = strings("en"), strings("fr")
 # A translation key shown as is (Strings.t returns the key when it is missing), e.g. "results.xyz".
 UNTRANSLATED = re.compile(
-    r"\b(?:nav|errors|home|quiz|scale|results|explain|chart|roles|section|family|level)\.[a-z0-9_]+\b"
+    r"\b(?:nav|errors|home|quiz|scale|results|explain|chart|roles|section|family|level|links|explore|weight)"
+    r"\.[a-z0-9_]+\b"
 )
 
 AppFactory = Callable[[], AppTest]
@@ -112,16 +115,16 @@ def markdown(at: AppTest) -> str:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("name", [*PAGES, "results_complete"])
+@pytest.mark.parametrize("name", [*PAGES, "results_complete", "explore_complete"])
 def test_every_page_runs_in_both_languages(
     app_test: AppFactory, cto_answers: dict[str, int], name: str, locale: str
 ) -> None:
     lang = LOCALES[locale]
     at = app_test()
     at.context["locale"] = locale  # what ui.init_state reads on the first run
-    if name == "results_complete":
+    if name.endswith("_complete"):
         at.session_state["answers"] = dict(cto_answers)
-        name = "results"
+        name = name.removesuffix("_complete")
     open_page(at, name)
 
     no_exception(at)
@@ -610,3 +613,78 @@ def test_page_runs_on_a_first_run_without_the_router() -> None:
     at.switch_page(page("quiz")).run()
     no_exception(at)
     assert at.title[0].value == EN.t("quiz.title")
+
+
+# ---------------------------------------------------------------------------------------------
+# Links and what if
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_result_link_loads_the_answers_and_shows_the_result(
+    app_test: AppFactory, bank: Bank, cto_answers: dict[str, int]
+) -> None:
+    at = app_test()
+    at.context["locale"] = "en-GB"
+    at.query_params[LINK_PARAM] = encode_answers(bank, cto_answers)
+    open_page(at, "results")
+    no_exception(at)
+    assert at.session_state["answers"] == cto_answers
+    assert bank.role("cto").name("en") in at.subheader[0].value
+    link = next(c.value for c in at.code if f"?{LINK_PARAM}=" in c.value)
+    assert link.endswith(f"/results?{LINK_PARAM}={encode_answers(bank, cto_answers)}")
+
+
+def test_a_continue_link_resumes_at_the_first_unfinished_step(
+    app_test: AppFactory, bank: Bank, cto_answers: dict[str, int]
+) -> None:
+    half = {q.id: cto_answers[q.id] for q in quiz_order(bank)[:12]}
+    at = app_test()
+    at.context["locale"] = "en-GB"
+    at.query_params[LINK_PARAM] = encode_answers(bank, half)
+    open_page(at, "quiz")
+    no_exception(at)
+    assert at.session_state["step"] == 2
+    third_step = quiz_order(bank)[10:15]
+    assert question_radios(at) == [f"q_{q.id}" for q in third_step]
+    assert [at.radio(key=f"q_{q.id}").value for q in third_step[:2]] == [cto_answers[q.id] for q in third_step[:2]]
+
+
+@pytest.mark.parametrize("token", ["garbage!!", "AAAA", ""])
+def test_a_bad_link_says_so_and_changes_nothing(app_test: AppFactory, cto_answers: dict[str, int], token: str) -> None:
+    at = app_test()
+    at.context["locale"] = "en-GB"
+    at.session_state["answers"] = dict(cto_answers)
+    at.query_params[LINK_PARAM] = token
+    open_page(at, "results")
+    no_exception(at)
+    assert at.session_state["answers"] == cto_answers
+    messages = {EN.t(f"links.error_{reason}") for reason in get_args(LinkErrorReason)}
+    errors = [e.value for e in at.error]
+    if token:
+        assert errors and set(errors) <= messages
+    else:  # an empty parameter is no link at all
+        assert errors == []
+
+
+def test_the_what_if_page_reranks_when_a_slider_moves(
+    app_test: AppFactory, bank: Bank, cto_answers: dict[str, int]
+) -> None:
+    at = results_with(app_test, cto_answers)
+    at.switch_page(page("explore")).run()
+    no_exception(at)
+    cto, security = bank.role("cto").name("en"), bank.role("security_lead").name("en")
+    assert cto in at.subheader[0].value
+    at.slider(key="whatif_risk").set_value(10).run()
+    at.slider(key="whatif_leadership").set_value(60).run()
+    assert security in at.subheader[0].value
+    # The real results are untouched.
+    assert at.session_state["answers"] == cto_answers
+
+
+def test_priorities_rerank_and_say_what_moved(app_test: AppFactory, cto_answers: dict[str, int]) -> None:
+    at = results_with(app_test, cto_answers)
+    at.switch_page(page("explore")).run()
+    at.multiselect(key="priorities").set_value(["customer", "ux"]).run()
+    no_exception(at)
+    text = markdown(at)
+    assert "moves up" in text or EN.t("explore.unchanged") in text

@@ -1,23 +1,19 @@
 """Quiz: a few statements per step, a progress bar, Back and Next."""
 
-import math
-
 import streamlit as st
 
 import ui
-from quiz.scoring import SCALE, quiz_order
-
-QUESTIONS_PER_STEP = 5
+from quiz.scoring import QUESTIONS_PER_STEP, SCALE, quiz_order, quiz_steps
 
 t = ui.text()
 lang = ui.lang()
 bank = ui.bank()
 answers: dict[str, int] = st.session_state["answers"]
 questions = quiz_order(bank)
-steps = math.ceil(len(questions) / QUESTIONS_PER_STEP)
+steps = len(quiz_steps(bank))
 step = min(st.session_state["step"], steps - 1)
 first = step * QUESTIONS_PER_STEP
-shown = questions[first : first + QUESTIONS_PER_STEP]
+shown = quiz_steps(bank)[step]
 
 st.title(t.t("quiz.title"))
 progress = st.empty()  # filled once the radios below have given this run's answers
@@ -59,3 +55,7 @@ if forward.button(t.t("quiz.finish" if last else "quiz.next"), key="next", type=
     else:
         st.session_state["step"] = step + 1
         st.rerun()
+
+with st.expander(t.t("links.continue_later")):
+    st.write(t.t("links.continue_help"))
+    st.code(ui.share_link("quiz", answers), language=None, wrap_lines=True)

@@ -1,12 +1,16 @@
 """Results: the top match and why, the ranking of all roles, the radar, strengths and gaps,
 and the selected role's sections."""
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
 import ui
 from quiz.explain import explain, score_meaning, why_sentence
+from quiz.export import answers_csv, matches_csv, my_data_json, scores_csv
 from quiz.matching import Ranking, rank_roles
+from quiz.report import build_report
 from quiz.scoring import AnswerError, quiz_order, score_answers
 
 t = ui.text()
@@ -27,11 +31,13 @@ ranking: Ranking = rank_roles(bank, scores, [answers[q.id] for q in quiz_order(b
 
 
 def restart_buttons() -> None:
-    retake, explore = st.columns(2)
+    retake, what_if, explore = st.columns(3)
     if retake.button(t.t("results.retake"), key="retake", width="stretch"):
         st.session_state["answers"] = {}
         st.session_state["step"] = 0
         st.switch_page("views/quiz.py")
+    if what_if.button(t.t("results.what_if"), key="what_if", width="stretch"):
+        st.switch_page("views/explore.py")
     if explore.button(t.t("results.explore"), key="explore_roles", width="stretch"):
         st.switch_page("views/roles.py")
 
@@ -48,11 +54,40 @@ def dimension_meanings() -> None:
         st.markdown("\n".join(lines))
 
 
+def keep_buttons() -> None:
+    """The report, the result link and the person's own data."""
+    st.markdown(f"### {t.t('results.keep')}")
+    created = datetime.now().astimezone()
+    st.download_button(
+        t.t("results.report"),
+        data=lambda: build_report(bank, t, answers, created),
+        file_name=f"career-quiz-{created:%Y-%m-%d}.pdf",
+        mime="application/pdf",
+        key="download_report",
+        type="primary",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+    )
+    st.write(t.t("links.result_help"))
+    st.code(ui.share_link("results", answers), language=None, wrap_lines=True)
+    with st.expander(t.t("results.my_data")):
+        st.write(t.t("results.my_data_help"))
+        downloads = (
+            ("answers.csv", "text/csv", answers_csv(bank, answers, scores, ranking, lang)),
+            ("scores.csv", "text/csv", scores_csv(bank, scores, ranking, lang)),
+            ("matches.csv", "text/csv", matches_csv(bank, ranking, lang)),
+            ("my-data.json", "application/json", my_data_json(bank, answers, scores, ranking, lang, created)),
+        )
+        for name, mime, content in downloads:
+            st.download_button(name, data=content, file_name=name, mime=mime, key=f"download_{name}", on_click="ignore")
+
+
 if ranking.flat:
     st.warning(t.t(f"results.flat_{ranking.flat}"))
     st.write(t.t("results.flat_next"))
     ui.radar(bank, [], scores, key="radar_flat")
     dimension_meanings()
+    keep_buttons()
     restart_buttons()
     st.stop()
 
@@ -134,6 +169,7 @@ with gaps:
     ]
     st.markdown("\n".join(f"- {line}" for line in lines) or t.t("results.none"))
 
+keep_buttons()
 st.divider()
 ui.show_role(bank, bank.role(selected))
 st.divider()

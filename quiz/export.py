@@ -1,0 +1,190 @@
+""" "My data": a person's answers, scores and matches as files to download.
+
+Three tidy CSV tables, one kind of row each (answers: one per question; scores: one per
+dimension; matches: one per role), and one JSON document holding all of it with the bank version,
+the language and when it was made. Texts are in the person's language; ids stay as in the bank,
+so files from French and English sessions line up.
+
+Rule for spreadsheets: a text cell beginning with = + - @ (or a tab or carriage return) is a
+formula to Excel, LibreOffice and Google Sheets, which would run it when the file is opened
+(OWASP "CSV injection"). Such cells are written with a leading apostrophe, which spreadsheets
+read as "this is text". Numbers are written as numbers and never changed: -1 is not a formula.
+
+The CSV text has no byte-order mark; encode it with `CSV_ENCODING` for a download, so that Excel
+reads the accents of French texts as UTF-8 and not as Windows-1252.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from quiz.banks import Bank, Lang
+from quiz.matching import Ranking
+from quiz.scoring import DimensionScores, check_answers, quiz_order
+
+__all__ = [
+    "ANSWER_COLUMNS",
+    "CSV_ENCODING",
+    "MATCH_COLUMNS",
+    "SCORE_COLUMNS",
+    "ExportError",
+    "answers_csv",
+    "matches_csv",
+    "my_data_json",
+    "neutralise_cell",
+    "scores_csv",
+]
+
+CSV_ENCODING = "utf-8-sig"
+ANSWER_COLUMNS = ("question_id", "dimension", "keyed", "statement", "answer")
+SCORE_COLUMNS = ("dimension_id", "dimension", "score")
+MATCH_COLUMNS = ("rank", "role_id", "role", "match", "tied_with_top")
+
+# What spreadsheets take for the start of a formula (= + - @) or split into one (tab, CR).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | int | float | None
+
+
+class ExportError(ValueError):
+    """Scores or a ranking that do not belong to the bank being exported with them."""
+
+
+def neutralise_cell(value: Cell) -> Cell:
+    """The cell as a spreadsheet should show it: text beginning with = + - @, a tab or a carriage
+    return gets a leading apostrophe so it is not run as a formula; anything else is unchanged.
+
+    >>> neutralise_cell("=HYPERLINK(...)")
+    "'=HYPERLINK(...)"
+    >>> neutralise_cell(-1)
+    -1
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def answers_csv(bank: Bank, answers: Mapping[str, int], scores: DimensionScores, ranking: Ranking, lang: Lang) -> str:
+    """One row per question, in the order they were asked: question id, dimension id, keyed (1, or
+    -1 when agreeing lowers the dimension), the statement in `lang`, and the answer 1-5 (empty if
+    not answered yet).
+
+    `scores` and `ranking` are checked against the bank, so that the downloads of one session
+    share one signature and belong together; their own rows are in `scores_csv` and `matches_csv`.
+
+    Raises:
+        AnswerError: an unknown question id, or a value that is not a whole number from 1 to 5.
+        ExportError: scores or a ranking made with another bank.
+    """
+    check_answers(bank, answers, complete=False)
+    _check_scores(bank, scores)
+    _check_ranking(bank, ranking)
+    rows = ((q.id, q.dimension, q.keyed, q.text(lang), answers.get(q.id)) for q in quiz_order(bank))
+    return _csv(ANSWER_COLUMNS, rows)
+
+
+def scores_csv(bank: Bank, scores: DimensionScores, ranking: Ranking, lang: Lang) -> str:
+    """One row per dimension, in the bank's order: its id, its name in `lang` and the 0-100 score.
+
+    Raises:
+        ExportError: scores or a ranking made with another bank.
+    """
+    _check_scores(bank, scores)
+    _check_ranking(bank, ranking)
+    rows = ((d.id, d.name(lang), scores[d.id]) for d in bank.dimensions)
+    return _csv(SCORE_COLUMNS, rows)
+
+
+def matches_csv(bank: Bank, ranking: Ranking, lang: Lang) -> str:
+    """One row per role, best match first: rank (1 = best), role id, role name in `lang`, the 0-100
+    match, and whether the quiz cannot separate it from the best one (true/false).
+
+    A flat profile's ranking is written too; `my_data_json` says it is flat and why.
+
+    Raises:
+        ExportError: a ranking made with another bank.
+    """
+    _check_ranking(bank, ranking)
+    rows = (
+        (rank, m.role_id, bank.role(m.role_id).name(lang), m.match, "true" if m.tied_with_top else "false")
+        for rank, m in enumerate(ranking.matches, start=1)
+    )
+    return _csv(MATCH_COLUMNS, rows)
+
+
+def my_data_json(
+    bank: Bank,
+    answers: Mapping[str, int],
+    scores: DimensionScores,
+    ranking: Ranking,
+    lang: Lang,
+    created: datetime,
+) -> str:
+    """Everything the quiz knows about the person, as one JSON document (UTF-8 text, indented):
+
+    bank_version, created (ISO 8601), language, answers (question id -> dimension, keyed,
+    statement, answer or null, in the order asked), scores (dimension id -> name, score), ranking
+    (best first: rank, role_id, role, match, tied_with_top) and flat (why the profile cannot be
+    ranked: "same_answers" or "no_contrast", or null).
+
+    Raises:
+        AnswerError: an unknown question id, or a value that is not a whole number from 1 to 5.
+        ExportError: scores or a ranking made with another bank.
+    """
+    check_answers(bank, answers, complete=False)
+    _check_scores(bank, scores)
+    _check_ranking(bank, ranking)
+    document: dict[str, Any] = {
+        "bank_version": bank.version,
+        "created": created.isoformat(timespec="seconds"),
+        "language": lang,
+        "answers": {
+            q.id: {"dimension": q.dimension, "keyed": q.keyed, "statement": q.text(lang), "answer": answers.get(q.id)}
+            for q in quiz_order(bank)
+        },
+        "scores": {d.id: {"name": d.name(lang), "score": scores[d.id]} for d in bank.dimensions},
+        "ranking": [
+            {
+                "rank": rank,
+                "role_id": m.role_id,
+                "role": bank.role(m.role_id).name(lang),
+                "match": m.match,
+                "tied_with_top": m.tied_with_top,
+            }
+            for rank, m in enumerate(ranking.matches, start=1)
+        ],
+        "flat": ranking.flat,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _csv(columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    """A CSV table with a header, every cell neutralised for spreadsheets."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerows([neutralise_cell(cell) for cell in row] for row in rows)
+    return out.getvalue()
+
+
+def _check_scores(bank: Bank, scores: DimensionScores) -> None:
+    if scores.dimensions != bank.dimension_ids:
+        raise ExportError(
+            f"the scores are for the dimensions {', '.join(scores.dimensions)} but the bank has "
+            f"{', '.join(bank.dimension_ids)}: score the answers with the same bank."
+        )
+
+
+def _check_ranking(bank: Bank, ranking: Ranking) -> None:
+    ranked = sorted(m.role_id for m in ranking.matches)
+    known = sorted(r.id for r in bank.roles)
+    if ranked != known:
+        raise ExportError(
+            f"the ranking holds the roles {', '.join(ranked)} but the bank has {', '.join(known)}: "
+            "rank the roles with the same bank."
+        )

@@ -20,6 +20,7 @@ __all__ = [
     "DimensionFit",
     "Explanation",
     "explain",
+    "fit_lines",
     "name_in_sentence",
     "score_meaning",
     "why_sentence",
@@ -130,3 +131,30 @@ def why_sentence(bank: Bank, explanation: Explanation, strings: Strings) -> str:
     else:
         second = strings.t("explain.no_gap")
     return f"{first} {second}"
+
+
+def fit_lines(bank: Bank, strings: Strings, explanation: Explanation) -> tuple[list[str], list[str]]:
+    """The strengths and gaps of an explanation, one line each, as the app and the report word
+    them: "Customer focus: you 80, role 90" / "...: you 35, role 60, 25 points below (costs 6 points)"."""
+    lang = strings.lang
+    strengths = [
+        strings.t(
+            "results.strength_line",
+            dimension=bank.dimension(f.dimension).name(lang),
+            you=round(f.person),
+            role=round(f.target),
+        )
+        for f in explanation.strengths
+    ]
+    gaps = [
+        strings.t(
+            "results.gap_above" if f.gap > 0 else "results.gap_below",
+            dimension=bank.dimension(f.dimension).name(lang),
+            you=round(f.person),
+            role=round(f.target),
+            points=round(abs(f.gap)),
+            cost=round(f.cost),
+        )
+        for f in explanation.gaps
+    ]
+    return strengths, gaps

@@ -69,33 +69,26 @@ def neutralise_cell(value: Cell) -> Cell:
     return value
 
 
-def answers_csv(bank: Bank, answers: Mapping[str, int], scores: DimensionScores, ranking: Ranking, lang: Lang) -> str:
+def answers_csv(bank: Bank, answers: Mapping[str, int], lang: Lang) -> str:
     """One row per question, in the order they were asked: question id, dimension id, keyed (1, or
     -1 when agreeing lowers the dimension), the statement in `lang`, and the answer 1-5 (empty if
     not answered yet).
 
-    `scores` and `ranking` are checked against the bank, so that the downloads of one session
-    share one signature and belong together; their own rows are in `scores_csv` and `matches_csv`.
-
     Raises:
         AnswerError: an unknown question id, or a value that is not a whole number from 1 to 5.
-        ExportError: scores or a ranking made with another bank.
     """
     check_answers(bank, answers, complete=False)
-    _check_scores(bank, scores)
-    _check_ranking(bank, ranking)
     rows = ((q.id, q.dimension, q.keyed, q.text(lang), answers.get(q.id)) for q in quiz_order(bank))
     return _csv(ANSWER_COLUMNS, rows)
 
 
-def scores_csv(bank: Bank, scores: DimensionScores, ranking: Ranking, lang: Lang) -> str:
+def scores_csv(bank: Bank, scores: DimensionScores, lang: Lang) -> str:
     """One row per dimension, in the bank's order: its id, its name in `lang` and the 0-100 score.
 
     Raises:
-        ExportError: scores or a ranking made with another bank.
+        ExportError: scores made with another bank.
     """
     _check_scores(bank, scores)
-    _check_ranking(bank, ranking)
     rows = ((d.id, d.name(lang), scores[d.id]) for d in bank.dimensions)
     return _csv(SCORE_COLUMNS, rows)
 

@@ -30,7 +30,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
 
 from quiz.banks import SECTIONS, Bank, Role
-from quiz.explain import Explanation, explain, why_sentence
+from quiz.explain import explain, fit_lines, why_sentence
 from quiz.i18n import Strings
 from quiz.matching import SHAPE_SHARE, TIE_MARGIN, Ranking, rank_roles
 from quiz.scoring import DimensionScores, quiz_order, score_answers
@@ -450,32 +450,6 @@ def _ranking(pdf: FPDF, bank: Bank, strings: Strings, ranking: Ranking) -> None:
     pdf.ln(6)
 
 
-def _fit_lines(bank: Bank, strings: Strings, explanation: Explanation) -> tuple[list[str], list[str]]:
-    """The strengths and gaps of an explanation as the app words them."""
-    lang = strings.lang
-    strengths = [
-        strings.t(
-            "results.strength_line",
-            dimension=bank.dimension(f.dimension).name(lang),
-            you=round(f.person),
-            role=round(f.target),
-        )
-        for f in explanation.strengths
-    ]
-    gaps = [
-        strings.t(
-            "results.gap_above" if f.gap > 0 else "results.gap_below",
-            dimension=bank.dimension(f.dimension).name(lang),
-            you=round(f.person),
-            role=round(f.target),
-            points=round(abs(f.gap)),
-            cost=round(f.cost),
-        )
-        for f in explanation.gaps
-    ]
-    return strengths, gaps
-
-
 def _explanations(pdf: FPDF, bank: Bank, strings: Strings, scores: DimensionScores, ranking: Ranking) -> None:
     """For each of the best `EXPLAINED` matches: its figure, why, where it matches, largest gaps."""
     best = ranking.matches[:EXPLAINED]
@@ -487,7 +461,7 @@ def _explanations(pdf: FPDF, bank: Bank, strings: Strings, scores: DimensionScor
         _heading(pdf, heading, size=11.5, space_after=25)
         _paragraph(pdf, why_sentence(bank, explanation, strings))
         pdf.ln(2)
-        strengths, gaps = _fit_lines(bank, strings, explanation)
+        strengths, gaps = fit_lines(bank, strings, explanation)
         for title, lines in ((strings.t("report.strengths"), strengths), (strings.t("report.gaps"), gaps)):
             _heading(pdf, title, size=10, space_after=LINE)
             _bullets(pdf, lines or [strings.t("report.none")])

@@ -87,12 +87,12 @@ class TestNeutraliseCell:
 
 class TestAnswersCsv:
     def test_it_has_one_row_per_question_in_the_order_asked(self) -> None:
-        table = rows(answers_csv(BANK, ANSWERS, SCORES, RANKING, "en"))
+        table = rows(answers_csv(BANK, ANSWERS, "en"))
 
         assert [r["question_id"] for r in table] == [q.id for q in quiz_order(BANK)]
 
     def test_each_row_holds_the_question_its_statement_and_the_answer(self) -> None:
-        table = rows(answers_csv(BANK, ANSWERS, SCORES, RANKING, "en"))
+        table = rows(answers_csv(BANK, ANSWERS, "en"))
 
         for row in table:
             question = BANK.question(row["question_id"])
@@ -102,7 +102,7 @@ class TestAnswersCsv:
             assert int(row["answer"]) == ANSWERS[question.id]
 
     def test_it_reads_back_with_pandas_as_a_tidy_table(self) -> None:
-        frame = pd.read_csv(io.StringIO(answers_csv(BANK, ANSWERS, SCORES, RANKING, "en")))
+        frame = pd.read_csv(io.StringIO(answers_csv(BANK, ANSWERS, "en")))
 
         assert tuple(frame.columns) == ANSWER_COLUMNS
         assert len(frame) == len(BANK.questions)
@@ -110,36 +110,36 @@ class TestAnswersCsv:
         assert set(frame["keyed"]) == {1, -1}
 
     def test_a_reverse_keyed_item_is_written_as_the_number_minus_one_not_as_text(self) -> None:
-        table = rows(answers_csv(BANK, ANSWERS, SCORES, RANKING, "en"))
+        table = rows(answers_csv(BANK, ANSWERS, "en"))
 
         assert {r["keyed"] for r in table} == {"1", "-1"}
 
     def test_an_unanswered_question_has_an_empty_answer(self) -> None:
         partial = {q.id: 4 for q in BANK.questions[:3]}
 
-        table = rows(answers_csv(BANK, partial, SCORES, RANKING, "en"))
+        table = rows(answers_csv(BANK, partial, "en"))
 
         assert {r["question_id"]: r["answer"] for r in table if r["answer"]} == dict.fromkeys(partial, "4")
         assert sum(1 for r in table if r["answer"] == "") == len(BANK.questions) - 3
 
     def test_french_statements_keep_their_accents(self) -> None:
-        table = rows(answers_csv(BANK, ANSWERS, SCORES, RANKING, "fr"))
+        table = rows(answers_csv(BANK, ANSWERS, "fr"))
 
         assert [r["statement"] for r in table] == [q.text("fr") for q in quiz_order(BANK)]
         assert any("é" in r["statement"] for r in table)
 
     def test_an_unknown_question_is_refused(self) -> None:
         with pytest.raises(AnswerError, match="unknown question"):
-            answers_csv(BANK, ANSWERS | {"nope_1": 3}, SCORES, RANKING, "en")
+            answers_csv(BANK, ANSWERS | {"nope_1": 3}, "en")
 
     def test_an_answer_off_the_scale_is_refused(self) -> None:
         with pytest.raises(AnswerError, match="whole numbers from 1 to 5"):
-            answers_csv(BANK, ANSWERS | {"tech_1": 7}, SCORES, RANKING, "en")
+            answers_csv(BANK, ANSWERS | {"tech_1": 7}, "en")
 
 
 class TestScoresCsv:
     def test_it_has_one_row_per_dimension_with_the_known_scores(self) -> None:
-        table = rows(scores_csv(BANK, SCORES, RANKING, "en"))
+        table = rows(scores_csv(BANK, SCORES, "en"))
 
         assert [r["dimension_id"] for r in table] == list(BANK.dimension_ids)
         by_id = {r["dimension_id"]: float(r["score"]) for r in table}
@@ -148,14 +148,14 @@ class TestScoresCsv:
         assert {by_id[d] for d in BANK.dimension_ids if d not in ("tech", "marketing")} == {50.0}
 
     def test_it_reads_back_with_pandas(self) -> None:
-        frame = pd.read_csv(io.StringIO(scores_csv(BANK, SCORES, RANKING, "en")))
+        frame = pd.read_csv(io.StringIO(scores_csv(BANK, SCORES, "en")))
 
         assert tuple(frame.columns) == SCORE_COLUMNS
         assert dict(zip(frame["dimension_id"], frame["score"], strict=True)) == SCORES.as_dict()
         assert list(frame["dimension"]) == [d.name("en") for d in BANK.dimensions]
 
     def test_french_dimension_names_keep_their_accents(self) -> None:
-        table = rows(scores_csv(BANK, SCORES, RANKING, "fr"))
+        table = rows(scores_csv(BANK, SCORES, "fr"))
 
         assert [r["dimension"] for r in table] == [d.name("fr") for d in BANK.dimensions]
         assert "Tolérance au risque" in {r["dimension"] for r in table}
@@ -164,7 +164,7 @@ class TestScoresCsv:
         other = DimensionScores(("tech", "people"), (50.0, 50.0))
 
         with pytest.raises(ExportError, match="same bank"):
-            scores_csv(BANK, other, RANKING, "en")
+            scores_csv(BANK, other, "en")
 
 
 class TestMatchesCsv:
@@ -199,7 +199,7 @@ class TestMatchesCsv:
 
 class TestDownloadEncoding:
     def test_french_accents_survive_the_download_bytes_and_excels_byte_order_mark(self) -> None:
-        data = scores_csv(BANK, SCORES, RANKING, "fr").encode(CSV_ENCODING)
+        data = scores_csv(BANK, SCORES, "fr").encode(CSV_ENCODING)
 
         assert data.startswith(b"\xef\xbb\xbf")
         frame = pd.read_csv(io.BytesIO(data), encoding=CSV_ENCODING)
@@ -212,20 +212,20 @@ class TestFormulaLookingCells:
         assert BANK.role(BANK.roles[0].id).name("en") != "@SUM(A1:A9)"
 
     def test_a_statement_that_looks_like_a_formula_is_neutralised(self) -> None:
-        table = rows(answers_csv(FORMULA_BANK, ANSWERS, SCORES, RANKING, "en"))
+        table = rows(answers_csv(FORMULA_BANK, ANSWERS, "en"))
 
         statements = {r["question_id"]: r["statement"] for r in table}
         assert statements[FORMULA_BANK.questions[0].id] == "'=1+2"
 
     def test_a_french_statement_that_looks_like_a_formula_is_neutralised(self) -> None:
-        table = rows(answers_csv(FORMULA_BANK, ANSWERS, SCORES, RANKING, "fr"))
+        table = rows(answers_csv(FORMULA_BANK, ANSWERS, "fr"))
 
         statements = {r["question_id"]: r["statement"] for r in table}
         assert statements[FORMULA_BANK.questions[0].id] == '\'=HYPERLINK("http://x")'
 
     @pytest.mark.parametrize(("lang", "expected"), [("en", "'-2+3+cmd|' /C calc'!A0"), ("fr", "'+1")])
     def test_a_dimension_name_that_looks_like_a_formula_is_neutralised(self, lang: Lang, expected: str) -> None:
-        table = rows(scores_csv(FORMULA_BANK, SCORES, RANKING, lang))
+        table = rows(scores_csv(FORMULA_BANK, SCORES, lang))
 
         assert table[0]["dimension"] == expected
 
@@ -238,10 +238,10 @@ class TestFormulaLookingCells:
 
     def test_no_cell_of_any_table_starts_like_a_formula(self) -> None:
         texts = [
-            answers_csv(FORMULA_BANK, ANSWERS, SCORES, RANKING, "en"),
-            answers_csv(FORMULA_BANK, ANSWERS, SCORES, RANKING, "fr"),
-            scores_csv(FORMULA_BANK, SCORES, RANKING, "en"),
-            scores_csv(FORMULA_BANK, SCORES, RANKING, "fr"),
+            answers_csv(FORMULA_BANK, ANSWERS, "en"),
+            answers_csv(FORMULA_BANK, ANSWERS, "fr"),
+            scores_csv(FORMULA_BANK, SCORES, "en"),
+            scores_csv(FORMULA_BANK, SCORES, "fr"),
             matches_csv(FORMULA_BANK, RANKING, "en"),
             matches_csv(FORMULA_BANK, RANKING, "fr"),
         ]

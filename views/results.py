@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from quiz.explain import explain, score_meaning, why_sentence
-from quiz.export import answers_csv, matches_csv, my_data_json, scores_csv
+from quiz.explain import explain, fit_lines, score_meaning, why_sentence
+from quiz.export import CSV_ENCODING, answers_csv, matches_csv, my_data_json, scores_csv
 from quiz.matching import Ranking, rank_roles
 from quiz.report import build_report
 from quiz.scoring import AnswerError, quiz_order, score_answers
@@ -72,11 +72,11 @@ def keep_buttons() -> None:
     st.code(ui.share_link("results", answers), language=None, wrap_lines=True)
     with st.expander(t.t("results.my_data")):
         st.write(t.t("results.my_data_help"))
-        downloads = (
-            ("answers.csv", "text/csv", answers_csv(bank, answers, scores, ranking, lang)),
-            ("scores.csv", "text/csv", scores_csv(bank, scores, ranking, lang)),
-            ("matches.csv", "text/csv", matches_csv(bank, ranking, lang)),
-            ("my-data.json", "application/json", my_data_json(bank, answers, scores, ranking, lang, created)),
+        downloads = (  # CSV with a byte-order mark, so that Excel reads the accents right
+            ("answers.csv", "text/csv", answers_csv(bank, answers, lang).encode(CSV_ENCODING)),
+            ("scores.csv", "text/csv", scores_csv(bank, scores, lang).encode(CSV_ENCODING)),
+            ("matches.csv", "text/csv", matches_csv(bank, ranking, lang).encode(CSV_ENCODING)),
+            ("my-data.json", "application/json", my_data_json(bank, answers, scores, ranking, lang, created).encode()),
         )
         for name, mime, content in downloads:
             st.download_button(name, data=content, file_name=name, mime=mime, key=f"download_{name}", on_click="ignore")
@@ -141,33 +141,13 @@ match = next(m.match for m in ranking.matches if m.role_id == selected)
 st.markdown(f"### {t.t('results.why', role=role_names[selected], match=round(match))}")
 if selected != top.id:  # the top match's sentence is already at the top of the page
     st.write(why_sentence(bank, explanation, t))
-strengths, gaps = st.columns(2)
-with strengths:
-    st.markdown(f"**{t.t('results.strengths')}**")
-    lines = [
-        t.t(
-            "results.strength_line",
-            dimension=bank.dimension(f.dimension).name(lang),
-            you=round(f.person),
-            role=round(f.target),
-        )
-        for f in explanation.strengths
-    ]
-    st.markdown("\n".join(f"- {line}" for line in lines) or t.t("results.none"))
-with gaps:
-    st.markdown(f"**{t.t('results.gaps')}**")
-    lines = [
-        t.t(
-            "results.gap_above" if f.gap > 0 else "results.gap_below",
-            dimension=bank.dimension(f.dimension).name(lang),
-            you=round(f.person),
-            role=round(f.target),
-            points=round(abs(f.gap)),
-            cost=round(f.cost),
-        )
-        for f in explanation.gaps
-    ]
-    st.markdown("\n".join(f"- {line}" for line in lines) or t.t("results.none"))
+strength_lines, gap_lines = fit_lines(bank, t, explanation)
+for column, heading, lines in zip(
+    st.columns(2), ("results.strengths", "results.gaps"), (strength_lines, gap_lines), strict=True
+):
+    with column:
+        st.markdown(f"**{t.t(heading)}**")
+        st.markdown("\n".join(f"- {line}" for line in lines) or t.t("results.none"))
 
 keep_buttons()
 st.divider()

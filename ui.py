@@ -63,7 +63,11 @@ def apply_link() -> None:
     link), once per link. A link that cannot be read leaves the session as it was and records
     why, for `show_link_error`."""
     token = st.query_params.get(LINK_PARAM)
-    if not token or st.session_state.get("link_token") == token:
+    if not token:
+        # The person has left the link's page: its error, if any, no longer applies.
+        st.session_state["link_error"] = None
+        return
+    if st.session_state.get("link_token") == token:
         return
     st.session_state["link_token"] = token
     try:

@@ -107,8 +107,9 @@ st.dataframe(
             t.t("results.col_match"): [m.match for m in ranking.matches],
             t.t("results.col_role"): [bank.role(m.role_id).name(lang) for m in ranking.matches],
             t.t("results.col_level"): [t.t("level." + bank.role(m.role_id).level) for m in ranking.matches],
+            # The word itself in the cell, so that the column is as wide as its header.
             t.t("results.col_tie"): [
-                "=" if m.tied_with_top and len(ranking.tied_top) > 1 else "" for m in ranking.matches
+                t.t("results.col_tie") if m.tied_with_top and len(ranking.tied_top) > 1 else "" for m in ranking.matches
             ],
         }
     ),

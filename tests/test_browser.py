@@ -55,6 +55,12 @@ def button(page: Page, key: str) -> Locator:
     return page.locator(f".st-key-{key} button")
 
 
+def idle(page: Page) -> None:
+    """Wait for the app's rerun to end. On a busy machine, a click or a key press made while a
+    rerun is still replacing the page can land on an element about to be replaced, and be lost."""
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state", "notRunning")
+
+
 def question_radios(page: Page) -> Locator:
     return page.locator('[data-testid="stElementContainer"][class*="st-key-q_"]')
 
@@ -142,6 +148,7 @@ def test_taking_the_quiz_as_a_future_cto(
             options = radio.locator('[data-testid="stRadioOption"]')
             expect(options).to_have_count(5)
             expect(options.nth(answer - 1)).to_have_text(t.t(f"scale.{answer}"))
+            idle(page)
             options.nth(answer - 1).click()
             expect(radio.locator("input").nth(answer - 1)).to_be_checked()
         answered = step * QUESTIONS_PER_STEP + len(shown)
@@ -308,13 +315,17 @@ def test_switching_language_mid_quiz_keeps_the_answers_on_screen(
     button(page, "start").click()
     expect(question_radios(page)).to_have_count(QUESTIONS_PER_STEP)
     for question in shown:
+        idle(page)
         page.locator(f".st-key-q_{question.id} [data-testid='stRadioOption']").nth(cto_answers[question.id] - 1).click()
         expect(page.locator(f".st-key-q_{question.id} input").nth(cto_answers[question.id] - 1)).to_be_checked()
 
+    idle(page)
     page.locator(".st-key-lang [data-testid='stRadioOption']").nth(1).click()  # English
     expect(page.locator("h1").first).to_have_text(en.t("quiz.title"))
+    idle(page)
     button(page, "next").click()
     expect(page.locator(f".st-key-q_{quiz_order(bank)[QUESTIONS_PER_STEP].id}")).to_be_visible()
+    idle(page)
     button(page, "back").click()
     for question in shown:
         radio = page.locator(f".st-key-q_{question.id}")

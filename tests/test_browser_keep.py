@@ -23,6 +23,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from pypdf import PdfReader
 from test_browser import (
+    idle,
     DESKTOP,
     PHONE,
     TIMEOUT_MS,
@@ -89,6 +90,7 @@ def answer_step(page: Page, shown: Sequence[Question], answers: Mapping[str, int
     """Click (or tap) the given answers of the step on screen, each checked before the next."""
     expect(page.locator(f".st-key-q_{shown[0].id}")).to_be_visible()
     for question in shown:
+        idle(page)
         choice = option(page, question, answers[question.id])
         if tap:
             choice.tap()
@@ -429,10 +431,12 @@ def test_keyboard_only_from_home_to_the_report(
         for question in shown:
             # Tab into the group (its first option when nothing is chosen), Space picks it,
             # each ArrowRight moves the choice one point up the scale.
+            idle(page)
             tab_until(page, in_question(page, question))
             page.keyboard.press("Space")
             expect(radio_input(page, question, 1)).to_be_checked()
             for _ in range(cto_answers[question.id] - 1):
+                idle(page)
                 page.keyboard.press("ArrowRight")
             expect(radio_input(page, question, cto_answers[question.id])).to_be_checked()
         tab_until(page, on_button(EN.t("quiz.finish" if number == len(steps) - 1 else "quiz.next")))

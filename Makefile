@@ -26,10 +26,11 @@ lint: $(VENV)/.dev  ## ruff, formatting and types
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy quiz
 
-test-tools:  ## Debian packages the tests need: Chromium (browser tests), poppler-utils (PDF pages to PNG)
+test-tools:  ## Debian packages the tests need: Chromium (browser tests), poppler-utils (PDF pages to PNG), PostgreSQL (storage tests)
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium fonts-dejavu-core"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing from Debian:$$missing"; \

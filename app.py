@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import coaching
 import ui
 
 st.set_page_config(page_title="Career quiz", page_icon=":material/explore:", layout="centered")
@@ -20,6 +21,7 @@ st.radio(
 t = ui.text()  # the radio may just have changed the language
 ui.apply_link()
 ui.show_link_error()
+coaching.keep_seat_in_url()
 
 page = st.navigation(
     [
@@ -28,6 +30,11 @@ page = st.navigation(
         st.Page("views/results.py", title=t.t("nav.results"), icon=":material/radar:"),
         st.Page("views/explore.py", title=t.t("nav.explore"), icon=":material/tune:"),
         st.Page("views/roles.py", title=t.t("nav.roles"), icon=":material/work:"),
+        st.Page("views/join.py", title=t.t("nav.join"), icon=":material/group_add:"),
+        st.Page("views/coach.py", title=t.t("nav.coach"), icon=":material/co_present:"),
+        # Reached from the Coach page and from a personal link, not from the menu.
+        st.Page("views/dashboard.py", title=t.t("nav.dashboard"), icon=":material/monitoring:", visibility="hidden"),
+        st.Page("views/withdraw.py", title=t.t("nav.withdraw"), icon=":material/delete:", visibility="hidden"),
     ],
     position="top",
 )

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
@@ -22,11 +24,16 @@ DEFAULTS: dict[str, object] = {
     "step": 0,  # the quiz step shown, 0-based
     "link_token": None,  # the last ?answers= link loaded, so that it is loaded only once
     "link_error": None,  # why that link could not be read (a quiz.links.LinkError reason)
+    "seat": None,  # the coach session this person joined (a Seat), if any
+    "seat_saved": False,  # whether their finished result is stored in that session
+    "coach_session": None,  # the id of the coach session whose dashboard this browser opened
+    "new_session": None,  # a session just created: its secret is shown once, then dropped
+    "session_deleted": False,  # for the Coach page to confirm a deletion made on the dashboard
 }
 # The query parameter that carries answers in result and "continue later" links.
 LINK_PARAM = "answers"
 # The url paths of the pages after the home page (st.Page derives them from the file names).
-PAGE_PATHS = ("quiz", "results", "roles", "explore")
+PAGE_PATHS = ("quiz", "results", "roles", "explore", "join", "withdraw", "coach", "dashboard")
 
 
 def init_state() -> None:
@@ -94,13 +101,26 @@ def show_link_error() -> None:
         st.switch_page("views/home.py")
 
 
-def share_link(page: str, answers: dict[str, int]) -> str:
-    """The address of `page` carrying these answers, to keep or open on another device."""
+def page_url(page: str, params: dict[str, str]) -> str:
+    """The address of one of the app's pages with these query parameters."""
     url = (st.context.url or "").rstrip("/")
     base, _, last = url.rpartition("/")
     if last not in PAGE_PATHS:  # the home page has no path of its own
         base = url
-    return f"{base}/{page}?{LINK_PARAM}={encode_answers(bank(), answers)}"
+    return f"{base}/{page}?{urlencode(params)}" if params else f"{base}/{page}"
+
+
+def share_link(page: str, answers: dict[str, int]) -> str:
+    """The address of `page` carrying these answers, to keep or open on another device."""
+    return page_url(page, {LINK_PARAM: encode_answers(bank(), answers)})
+
+
+def browser_zone() -> ZoneInfo:
+    """The browser's time zone (UTC when the browser does not say or names an unknown one)."""
+    try:
+        return ZoneInfo(st.context.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def lang() -> Lang:

@@ -16,7 +16,7 @@ from quiz.banks import Bank
 from quiz.i18n import Strings
 from quiz.scoring import DimensionScores
 
-__all__ = ["profile_table", "radar_figure"]
+__all__ = ["counts_figure", "group_radar_figure", "profile_table", "radar_figure"]
 
 T = TypeVar("T")
 
@@ -80,6 +80,70 @@ def radar_figure(
                 hovertemplate=HOVER,
             )
         )
+    return _laid_out(figure, bank)
+
+
+def group_radar_figure(bank: Bank, strings: Strings, mean: Sequence[float], spread: Sequence[float]) -> go.Figure:
+    """A group's profile: the average on each dimension (filled), and the average plus and minus
+    the spread (dotted), clipped to the 0-100 scale. Values are in `bank.dimensions` order."""
+    labels = _closed([_wrapped(d.name(strings.lang)) for d in bank.dimensions])
+    figure = go.Figure()
+    for name, values in (
+        (strings.t("dashboard.spread_high"), [min(100.0, m + s) for m, s in zip(mean, spread, strict=True)]),
+        (strings.t("dashboard.spread_low"), [max(0.0, m - s) for m, s in zip(mean, spread, strict=True)]),
+    ):
+        figure.add_trace(
+            go.Scatterpolar(
+                r=_closed(values),
+                theta=labels,
+                name=name,
+                line={"color": PERSON_COLOUR, "dash": "dot", "width": 1.5},
+                hovertemplate=HOVER,
+            )
+        )
+    figure.add_trace(
+        go.Scatterpolar(
+            r=_closed(list(mean)),
+            theta=labels,
+            name=strings.t("dashboard.mean"),
+            line={"color": PERSON_COLOUR, "width": 3},
+            fill="toself",
+            opacity=0.7,
+            hovertemplate=HOVER,
+        )
+    )
+    return _laid_out(figure, bank)
+
+
+def counts_figure(labels: Sequence[str], counts: Sequence[float], axis_title: str) -> go.Figure:
+    """Horizontal bars, largest at the top, whole labels beside them (role names are long)."""
+    figure = go.Figure(
+        go.Bar(
+            x=list(counts)[::-1],
+            y=list(labels)[::-1],
+            orientation="h",
+            marker={"color": PERSON_COLOUR},
+            text=[f"{c:g}" for c in list(counts)[::-1]],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:g}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        xaxis={
+            "title": axis_title,
+            "rangemode": "tozero",
+            "tickformat": ",d",
+            "dtick": 1 if max(counts, default=0) <= 10 else None,
+        },
+        yaxis={"automargin": True},
+        margin={"l": 10, "r": 30, "t": 10, "b": 40},
+        height=80 + 36 * len(labels),
+    )
+    return figure
+
+
+def _laid_out(figure: go.Figure, bank: Bank) -> go.Figure:
+    """The layout every radar shares: first dimension at the top, 0-100, legend below."""
     figure.update_layout(
         polar={
             # The radial ticks sit between the first two axes, not on top of the first one.

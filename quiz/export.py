@@ -23,7 +23,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+
 from quiz.banks import Bank, Lang
+from quiz.group import TOP, Participant, answer_matrix, group_frame
 from quiz.matching import Ranking
 from quiz.scoring import DimensionScores, check_answers, quiz_order
 
@@ -38,6 +43,9 @@ __all__ = [
     "my_data_json",
     "neutralise_cell",
     "scores_csv",
+    "session_csv",
+    "session_frame",
+    "session_xlsx",
 ]
 
 CSV_ENCODING = "utf-8-sig"
@@ -154,6 +162,75 @@ def my_data_json(
         "flat": ranking.flat,
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def session_frame(bank: Bank, participants: Sequence[Participant]) -> pd.DataFrame:
+    """A coach session as one row per participant: `name` (the pseudonym, or "#n"),
+    `submitted_at` (ISO 8601, UTC), one column per question id with the answer (1-5), one per
+    dimension id with the score, and `top_1`..`top_3` (role ids) with `top_1_match`..
+    `top_3_match`. Headers are ids, the same in every language, so that files from several
+    sessions stack; the "questions" sheet of the Excel export gives the texts."""
+    frame = group_frame(bank, participants, "en")
+    answers = pd.DataFrame(answer_matrix(bank, participants).astype(int), columns=[q.id for q in bank.questions])
+    tops = [column for k in range(1, TOP + 1) for column in (f"top_{k}", f"top_{k}_match")]
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "name": frame["name"],
+                    "submitted_at": [p.submitted_at.isoformat(timespec="seconds") for p in participants],
+                }
+            ),
+            answers,
+            frame[[*bank.dimension_ids, *tops]],
+        ],
+        axis=1,
+    )
+
+
+def session_csv(bank: Bank, participants: Sequence[Participant]) -> str:
+    """`session_frame` as CSV, every text cell neutralised for spreadsheets."""
+    frame = session_frame(bank, participants)
+    return _csv(list(frame.columns), frame.itertuples(index=False))
+
+
+def session_xlsx(bank: Bank, participants: Sequence[Participant], lang: Lang, created: datetime) -> bytes:
+    """`session_frame` as an Excel workbook: the sheet "participants", a sheet "questions" (each
+    question id with its dimension and text in `lang`) and a sheet "about" (bank version, date).
+    Every text cell is neutralised and written as a string, so that no cell is a formula."""
+    frame = session_frame(bank, participants)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook always has one sheet
+    sheet.title = "participants"
+    _fill(sheet, list(frame.columns), frame.itertuples(index=False))
+    _fill(
+        book.create_sheet("questions"),
+        ["question_id", "dimension", "keyed", "statement"],
+        ((q.id, q.dimension, q.keyed, q.text(lang)) for q in quiz_order(bank)),
+    )
+    _fill(
+        book.create_sheet("about"),
+        ["bank_version", "created", "language", "participants"],
+        [(bank.version, created.isoformat(timespec="seconds"), lang, len(participants))],
+    )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _fill(sheet: Any, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Write a header and rows; text cells neutralised and typed as strings ("s"), since
+    openpyxl would otherwise store a text beginning with "=" as a formula."""
+    for r, row in enumerate([columns, *rows], start=1):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c)
+            plain = value.item() if isinstance(value, np.generic) else value
+            if isinstance(plain, str):
+                cell.value = neutralise_cell(plain)
+                cell.data_type = "s"
+            else:
+                cell.value = plain
 
 
 def _csv(columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:

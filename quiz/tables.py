@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Problem", "Row", "Table", "TableError", "parse_number", "read_table"]
+__all__ = ["Problem", "Row", "Table", "TableError", "parse_number", "parse_table", "read_table"]
 
 # Two-character sequences that UTF-8 accents become when decoded as Windows-1252: "é" -> "Ã©".
 _MOJIBAKE = re.compile("Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u2122]|Å“|â€")
@@ -125,6 +125,15 @@ def read_table(path: Path, name: str | None = None) -> Table:
                 )
             ]
         ) from None
+    return parse_table(raw, name)
+
+
+def parse_table(raw: bytes, name: str) -> Table:
+    """`read_table` for the bytes of a file already read (an upload), named `name` in messages.
+
+    Raises:
+        TableError: the file is empty, or its accents were garbled by a wrong encoding.
+    """
     text = _decode(raw, name)
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():

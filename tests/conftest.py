@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import pytest
+from postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `pytest` run from anywhere, not only `python -m pytest` in ROOT
@@ -26,6 +27,7 @@ if str(ROOT) not in sys.path:  # `pytest` run from anywhere, not only `python -m
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from quiz.banks import Bank, load_bank  # noqa: E402
+from quiz.storage import Store  # noqa: E402
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -47,6 +49,16 @@ SERVER_START_TIMEOUT = 60.0
 # ---------------------------------------------------------------------------------------------
 # Answer sets
 # ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The in-process app (AppTest) stores coach sessions in a temporary SQLite file, never in
+    the developer's var/ nor in a `DATABASE_URL` set for their own use."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'quiz.sqlite3'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_URL", url)
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -98,9 +110,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `streamlit run app.py` on a free port; return the process and its base URL once
-    /_stcore/health answers 200. Fails the test (with the server's log) otherwise."""
+def start_server(log: IO[bytes], env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `streamlit run app.py` on a free port with these environment variables added;
+    return the process and its base URL once /_stcore/health answers 200. Fails the test (with
+    the server's log) otherwise."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -119,7 +132,7 @@ def start_server(log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
     )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + SERVER_START_TIMEOUT
@@ -149,16 +162,18 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], str]]:
+def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
     """Start extra servers on demand (e.g. a fresh process for first-run behaviour); all are
-    stopped at the end of the session."""
+    stopped at the end of the session. Each gets its own SQLite database in a temporary folder
+    unless `env` names another `DATABASE_URL`: tests never touch the developer's var/."""
     started: list[subprocess.Popen[bytes]] = []
     logs: list[IO[bytes]] = []
 
-    def start() -> str:
-        log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w+b")  # noqa: SIM115
+    def start(env: dict[str, str] | None = None) -> str:
+        folder = tmp_path_factory.mktemp("server")
+        log = open(folder / "streamlit.log", "w+b")  # noqa: SIM115
         logs.append(log)
-        process, base_url = start_server(log)
+        process, base_url = start_server(log, {"DATABASE_URL": f"sqlite:///{folder / 'quiz.sqlite3'}", **(env or {})})
         started.append(process)
         return base_url
 
@@ -170,7 +185,7 @@ def server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callabl
 
 
 @pytest.fixture(scope="session")
-def app_url(server_factory: Callable[[], str]) -> str:
+def app_url(server_factory: Callable[..., str]) -> str:
     """The base URL of one `streamlit run app.py` shared by the browser tests."""
     return server_factory()
 
@@ -196,3 +211,48 @@ def screenshots() -> Path:
     """Where browser tests save their screenshots (git-ignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+# ---------------------------------------------------------------------------------------------
+# Storage: SQLite and a throwaway PostgreSQL
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of our own for the whole test session (started on first use, stopped
+    at the end); `postgres_server.url(postgres_server.create_database())` is a fresh database.
+    Fails, never skips, when PostgreSQL is not installed."""
+    server = PostgresServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test (connections still
+    open to it, such as a Streamlit server's, are cut). Give it to two app servers to have them
+    share one database: `server_factory({"DATABASE_URL": postgres_url})`."""
+    name = postgres_server.create_database()
+    yield postgres_server.url(name)
+    postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database, once a SQLite file and once PostgreSQL: a test using it (or
+    `store`) runs on both. PostgreSQL starts only when a test asks for it."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'quiz.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """A migrated `Store` on an empty database, SQLite and PostgreSQL in turn (see `store_url`;
+    a second `Store(store_url)` shares the same database)."""
+    opened = Store(store_url)
+    opened.migrate()
+    yield opened
+    opened.dispose()

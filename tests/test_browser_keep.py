@@ -23,12 +23,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from pypdf import PdfReader
 from test_browser import (
-    idle,
     DESKTOP,
     PHONE,
     TIMEOUT_MS,
     button,
     horizontal_overflow,
+    idle,
     open_app,
     question_radios,
     shot,

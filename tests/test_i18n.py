@@ -13,8 +13,10 @@ import pytest
 
 from quiz.banks import FAMILIES, LEVELS, SECTIONS, WEIGHTS
 from quiz.i18n import LOCALES_DIR, Strings, pick_language, strings
+from quiz.imports import REASONS
 from quiz.links import LinkErrorReason
 from quiz.scoring import SCALE
+from quiz.storage import JoinErrorReason, SecretErrorReason
 
 ROOT = Path(__file__).resolve().parent.parent
 # The page scripts live in views/ (pages/ before that); both are searched.
@@ -36,6 +38,10 @@ BUILT_KEYS = {
     "results.flat_": FLAT_REASONS,
     "weight.": tuple(str(w) for w in WEIGHTS),
     "links.error_": get_args(LinkErrorReason),
+    "group.join_": get_args(JoinErrorReason),
+    "group.save_": tuple(r for r in get_args(JoinErrorReason) if r != "rate_limited"),  # what a save can meet
+    "coach.secret_": get_args(SecretErrorReason),
+    "imports.": tuple(REASONS),
 }
 
 

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import coaching
 import ui
 from quiz.scoring import QUESTIONS_PER_STEP, SCALE, quiz_order, quiz_steps
 
@@ -16,6 +17,9 @@ first = step * QUESTIONS_PER_STEP
 shown = quiz_steps(bank)[step]
 
 st.title(t.t("quiz.title"))
+seat = coaching.seat()
+if seat is not None:
+    st.caption(t.t("group.in_group", title=coaching.plain(seat.title)))
 progress = st.empty()  # filled once the radios below have given this run's answers
 st.caption(t.t("quiz.instructions"))
 

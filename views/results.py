@@ -6,6 +6,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+import coaching
 import ui
 from quiz.explain import explain, fit_lines, score_meaning, why_sentence
 from quiz.export import CSV_ENCODING, answers_csv, matches_csv, my_data_json, scores_csv
@@ -28,6 +29,7 @@ except AnswerError as error:
     st.stop()
 
 ranking: Ranking = rank_roles(bank, scores, [answers[q.id] for q in quiz_order(bank)])
+coaching.save_result(answers)  # for a participant in a coach's group; says how it went
 
 
 def restart_buttons() -> None:

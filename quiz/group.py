@@ -1,0 +1,217 @@
+"""A coach's view of a group: everyone's scores and top matches, how the top matches spread, the
+group's average profile and its spread, and two roles compared for the group.
+
+Everything is computed from the stored answers with the current bank, all people at once (numpy
+arrays, no loop per person), so 200 participants cost about as much as one.
+
+Rules:
+- A participant's top match is their first role. A participant whose first roles are tied (within
+  TIE_MARGIN) counts as an equal share for each tied role in the distribution, so the counts add
+  up to the number of participants and no tie is settled by an arbitrary order. A flat profile
+  (no ranking shown to the person) is counted as "flat", not as a role.
+- The spread of the group is the population standard deviation (n in the denominator): the
+  group is all the coach looks at, not a sample of something larger. One participant: spread 0.
+- Unnamed participants are shown as "#1", "#2"... in the order they finished; two who chose the
+  same pseudonym become "Ana" and "Ana (2)".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from quiz.banks import Bank, Lang
+from quiz.matching import TIE_MARGIN, Ranking, flat_reasons, match_matrix, rank_roles, tied_with_top
+from quiz.scoring import DimensionScores, FloatArray, quiz_order, score_answers, score_matrix
+
+__all__ = [
+    "FLAT",
+    "TOP",
+    "GroupProfile",
+    "Participant",
+    "RoleComparison",
+    "compare_roles",
+    "display_names",
+    "group_frame",
+    "group_profile",
+    "participant_result",
+    "top_match_counts",
+]
+
+TOP = 3  # top matches per participant in the frame and the exports
+FLAT = "flat"  # the top-match label of a flat profile in `top_match_counts`
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One finished result of a session, as the dashboard and the exports see it."""
+
+    id: int
+    pseudonym: str
+    answers: Mapping[str, int]
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class GroupProfile:
+    """The group on each dimension, in `bank.dimensions` order."""
+
+    dimension_ids: tuple[str, ...]
+    mean: tuple[float, ...]
+    spread: tuple[float, ...]  # population standard deviation
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+    size: int
+
+    def table(self, bank: Bank, lang: Lang, labels: Mapping[str, str]) -> pd.DataFrame:
+        """The same numbers as a table, one row per dimension; `labels` names the columns
+        "mean", "spread", "low" and "high" in the UI's language."""
+        return pd.DataFrame(
+            {
+                labels["mean"]: self.mean,
+                labels["spread"]: self.spread,
+                labels["low"]: self.low,
+                labels["high"]: self.high,
+            },
+            index=[bank.dimension(d).name(lang) for d in self.dimension_ids],
+        ).round(1)
+
+
+@dataclass(frozen=True)
+class RoleComparison:
+    """Two roles for a group: the average match to each, who fits which better, and the group's
+    average gap to each role's target per dimension (positive: the group is above the target)."""
+
+    role_a: str
+    role_b: str
+    mean_a: float
+    mean_b: float
+    better_a: int
+    better_b: int
+    equal: int  # within TIE_MARGIN of each other: the quiz cannot tell
+    gaps_a: tuple[float, ...]
+    gaps_b: tuple[float, ...]
+
+
+def display_names(participants: Sequence[Participant]) -> list[str]:
+    """What the coach sees for each participant: the pseudonym, "#n" without one, and a
+    number after a pseudonym already taken ("Ana (2)")."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for index, participant in enumerate(participants, start=1):
+        name = participant.pseudonym.strip() or f"#{index}"
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return names
+
+
+def answer_matrix(bank: Bank, participants: Sequence[Participant]) -> FloatArray:
+    """People x questions (in `bank.questions` order).
+
+    Raises:
+        KeyError: a participant lacks an answer to a question of this bank (a result saved with
+            another version of the questions).
+    """
+    return np.array([[p.answers[q.id] for q in bank.questions] for p in participants], dtype=float).reshape(
+        len(participants), len(bank.questions)
+    )
+
+
+def group_frame(bank: Bank, participants: Sequence[Participant], lang: Lang) -> pd.DataFrame:
+    """One row per participant, in the given order: `id`, `name` (see `display_names`), one
+    column per dimension id (score 0-100, one decimal), `top_1`..`top_3` (role ids) with
+    `top_1_match`..`top_3_match`, `tied_top` (how many roles share the first place; 1 = a clear
+    first), `tied_roles` (their ids, joined by "|") and `flat` (the flat-profile reason, "" if
+    none). Role and dimension names are the
+    UI's to add, in its language (`lang` is accepted for symmetry with the exports)."""
+    del lang  # ids only: names are added where they are shown
+    columns = ["id", "name", *bank.dimension_ids]
+    for k in range(1, TOP + 1):
+        columns += [f"top_{k}", f"top_{k}_match"]
+    columns += ["tied_top", "tied_roles", "flat"]
+    if not participants:
+        return pd.DataFrame(columns=columns)
+    answers = answer_matrix(bank, participants)
+    scores = score_matrix(bank, answers)
+    match, _, _ = match_matrix(bank, scores)
+    order = np.argsort(-match, axis=1, kind="stable")
+    role_ids = np.array([r.id for r in bank.roles])
+    rows = np.arange(len(participants))
+    frame = pd.DataFrame(scores.round(1), columns=list(bank.dimension_ids))
+    frame.insert(0, "name", display_names(participants))
+    frame.insert(0, "id", [p.id for p in participants])
+    for k in range(min(TOP, len(bank.roles))):
+        frame[f"top_{k + 1}"] = role_ids[order[:, k]]
+        frame[f"top_{k + 1}_match"] = match[rows, order[:, k]].round(1)
+    tied = tied_with_top(match)
+    frame["tied_top"] = tied.sum(axis=1)
+    frame["tied_roles"] = ["|".join(role_ids[row]) for row in tied]
+    frame["flat"] = flat_reasons(scores, answers)
+    return frame[columns]
+
+
+def top_match_counts(frame: pd.DataFrame) -> pd.Series:
+    """How many participants have each role as their top match (shares for ties, see the
+    module's rules), highest first; roles nobody has are left out; flat profiles count as FLAT."""
+    counts: dict[str, float] = {}
+    for tied, flat in zip(frame["tied_roles"], frame["flat"], strict=True):
+        roles = [FLAT] if flat else tied.split("|")
+        for role_id in roles:
+            counts[role_id] = counts.get(role_id, 0.0) + 1 / len(roles)
+    return pd.Series(counts, dtype=float).sort_values(ascending=False, kind="stable")
+
+
+def group_profile(bank: Bank, frame: pd.DataFrame) -> GroupProfile:
+    """The group's mean, spread, lowest and highest score on each dimension (zeros when empty)."""
+    ids = tuple(bank.dimension_ids)
+    values = frame[list(ids)].to_numpy(dtype=float).reshape(len(frame), len(ids))
+    if len(values) == 0:
+        zeros = (0.0,) * len(ids)
+        return GroupProfile(ids, zeros, zeros, zeros, zeros, 0)
+    return GroupProfile(
+        ids,
+        tuple(values.mean(axis=0)),
+        tuple(values.std(axis=0)),
+        tuple(values.min(axis=0)),
+        tuple(values.max(axis=0)),
+        len(values),
+    )
+
+
+def compare_roles(bank: Bank, frame: pd.DataFrame, role_a: str, role_b: str) -> RoleComparison:
+    """The group against two roles (see RoleComparison).
+
+    Raises:
+        ValueError: an unknown role id.
+    """
+    ids = [r.id for r in bank.roles]
+    for role_id in (role_a, role_b):
+        if role_id not in ids:
+            raise ValueError(f"Unknown role {role_id!r}: use one of {', '.join(ids)}.")
+    scores = frame[list(bank.dimension_ids)].to_numpy(dtype=float).reshape(len(frame), len(bank.dimension_ids))
+    match, _, _ = match_matrix(bank, scores)
+    a, b = match[:, ids.index(role_a)], match[:, ids.index(role_b)]
+    close = np.abs(a - b) < TIE_MARGIN
+    targets = {r: np.array([t.level for t in bank.role(r).profile], dtype=float) for r in (role_a, role_b)}
+    mean = scores.mean(axis=0) if len(scores) else np.zeros(len(bank.dimension_ids))
+    return RoleComparison(
+        role_a,
+        role_b,
+        float(a.mean()) if len(a) else 0.0,
+        float(b.mean()) if len(b) else 0.0,
+        int(((a > b) & ~close).sum()),
+        int(((b > a) & ~close).sum()),
+        int(close.sum()),
+        tuple(mean - targets[role_a]),
+        tuple(mean - targets[role_b]),
+    )
+
+
+def participant_result(bank: Bank, participant: Participant) -> tuple[DimensionScores, Ranking]:
+    """One participant's full result, as they saw it on their results page."""
+    scores = score_answers(bank, participant.answers)
+    return scores, rank_roles(bank, scores, [participant.answers[q.id] for q in quiz_order(bank)])

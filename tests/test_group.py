@@ -1,0 +1,165 @@
+"""The coach's view of a group (quiz/group.py) and the session exports (quiz/export.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import persona_answers
+from openpyxl import load_workbook
+
+from quiz.banks import Bank
+from quiz.export import CSV_ENCODING, session_csv, session_frame, session_xlsx
+from quiz.group import (
+    FLAT,
+    Participant,
+    compare_roles,
+    display_names,
+    group_frame,
+    group_profile,
+    participant_result,
+    top_match_counts,
+)
+from quiz.matching import rank_roles
+from quiz.scoring import quiz_order, score_answers
+
+T0 = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
+ROLES = ("cto", "cpo", "digital_pm", "cto")
+
+
+@pytest.fixture(scope="module")
+def people(bank: Bank) -> list[Participant]:
+    names = ("Ana", "=Bob", "", "Ana")
+    return [
+        Participant(i + 1, names[i], persona_answers(bank, role), T0 + timedelta(minutes=i))
+        for i, role in enumerate(ROLES)
+    ]
+
+
+def one_by_one(bank: Bank, participant: Participant) -> tuple[dict[str, float], list[str]]:
+    """What the results page computes for one person: scores and roles, best first."""
+    scores = score_answers(bank, participant.answers)
+    ranking = rank_roles(bank, scores, [participant.answers[q.id] for q in quiz_order(bank)])
+    return scores.as_dict(), [m.role_id for m in ranking.matches]
+
+
+class TestGroupFrame:
+    def test_each_row_is_what_the_person_saw(self, bank: Bank, people: list[Participant]) -> None:
+        frame = group_frame(bank, people, "en")
+
+        for row, participant in zip(frame.itertuples(index=False), people, strict=True):
+            scores, roles = one_by_one(bank, participant)
+            assert [getattr(row, d) for d in bank.dimension_ids] == pytest.approx(list(scores.values()), abs=0.05)
+            assert [row.top_1, row.top_2, row.top_3] == roles[:3]
+        assert frame["top_1"].tolist() == list(ROLES)
+
+    def test_names_number_the_anonymous_and_tell_twins_apart(self, people: list[Participant]) -> None:
+        assert display_names(people) == ["Ana", "=Bob", "#3", "Ana (2)"]
+
+    def test_an_empty_group_has_the_columns_and_no_rows(self, bank: Bank) -> None:
+        frame = group_frame(bank, [], "en")
+
+        assert frame.empty
+        assert {"name", "top_1", "tied_top", *bank.dimension_ids} <= set(frame.columns)
+        assert top_match_counts(frame).empty
+        assert group_profile(bank, frame).size == 0
+
+
+class TestTopMatches:
+    def test_counts_add_up_to_the_group(self, bank: Bank, people: list[Participant]) -> None:
+        counts = top_match_counts(group_frame(bank, people, "en"))
+
+        assert counts.to_dict() == {"cto": 2.0, "cpo": 1.0, "digital_pm": 1.0}
+        assert counts.index[0] == "cto"
+
+    def test_a_tie_is_shared_and_a_flat_profile_counted_apart(self, bank: Bank) -> None:
+        tied = pd.DataFrame({"tied_roles": ["cto|tech_lead", "cpo", "cto"], "flat": ["", "", "same_answers"]})
+
+        counts = top_match_counts(tied)
+
+        assert counts.to_dict() == {"cto": 0.5, "tech_lead": 0.5, "cpo": 1.0, FLAT: 1.0}
+        assert counts.sum() == 3
+
+
+class TestProfileAndComparison:
+    def test_the_profile_is_the_mean_and_population_spread(self, bank: Bank, people: list[Participant]) -> None:
+        frame = group_frame(bank, people, "en")
+        values = frame[list(bank.dimension_ids)].to_numpy(dtype=float)
+
+        profile = group_profile(bank, frame)
+
+        assert profile.mean == pytest.approx(values.mean(axis=0), abs=0.05)
+        assert profile.spread == pytest.approx(np.sqrt(((values - values.mean(axis=0)) ** 2).mean(axis=0)), abs=0.05)
+        assert (profile.low, profile.high, profile.size) == (tuple(values.min(0)), tuple(values.max(0)), 4)
+
+    def test_one_person_has_no_spread(self, bank: Bank, people: list[Participant]) -> None:
+        profile = group_profile(bank, group_frame(bank, people[:1], "en"))
+
+        assert set(profile.spread) == {0.0}
+
+    def test_two_roles_compared_for_the_group(self, bank: Bank, people: list[Participant]) -> None:
+        frame = group_frame(bank, people, "en")
+
+        result = compare_roles(bank, frame, "cto", "cpo")
+
+        # The two CTO personas fit the CTO better, the CPO persona the CPO; the digital PM sits
+        # between: the three counts cover everyone.
+        assert result.better_a >= 2 and result.better_b >= 1
+        assert result.better_a + result.better_b + result.equal == 4
+        cto_targets = np.array([t.level for t in bank.role("cto").profile], dtype=float)
+        mean = frame[list(bank.dimension_ids)].to_numpy(dtype=float).mean(axis=0)
+        assert result.gaps_a == pytest.approx(mean - cto_targets, abs=0.05)
+
+    def test_an_unknown_role_is_named(self, bank: Bank, people: list[Participant]) -> None:
+        with pytest.raises(ValueError, match="'boss'"):
+            compare_roles(bank, group_frame(bank, people, "en"), "cto", "boss")
+
+    def test_a_participants_full_result(self, bank: Bank, people: list[Participant]) -> None:
+        scores, ranking = participant_result(bank, people[1])
+
+        assert ranking.top.role_id == "cpo"
+        assert scores.as_dict() == one_by_one(bank, people[1])[0]
+
+
+class TestSessionExports:
+    def test_the_frame_has_answers_scores_and_top_matches(self, bank: Bank, people: list[Participant]) -> None:
+        frame = session_frame(bank, people)
+
+        assert frame["name"].tolist() == ["Ana", "=Bob", "#3", "Ana (2)"]
+        assert frame["submitted_at"][0] == "2026-03-12T09:00:00+00:00"
+        assert [frame[q.id][1] for q in bank.questions] == [people[1].answers[q.id] for q in bank.questions]
+        assert frame["top_1"].tolist() == list(ROLES)
+
+    def test_the_csv_reads_back_with_the_same_numbers(self, bank: Bank, people: list[Participant]) -> None:
+        data = session_csv(bank, people).encode(CSV_ENCODING)
+
+        back = pd.read_csv(io.BytesIO(data), encoding=CSV_ENCODING, keep_default_na=False)
+        expected = group_frame(bank, people, "en")
+
+        assert len(back) == 4
+        for dimension in bank.dimension_ids:
+            assert back[dimension].tolist() == pytest.approx(expected[dimension].tolist())
+        assert back["top_1_match"].tolist() == pytest.approx(expected["top_1_match"].tolist())
+        # A pseudonym that looks like a formula is quoted; numbers are left alone.
+        assert back["name"][1] == "'=Bob"
+        rows = list(csv.reader(io.StringIO(data.decode(CSV_ENCODING))))
+        assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+
+    def test_the_workbook_has_no_formula_and_the_same_numbers(self, bank: Bank, people: list[Participant]) -> None:
+        data = session_xlsx(bank, people, "fr", T0)
+
+        back = pd.read_excel(io.BytesIO(data), sheet_name=None)
+        assert set(back) == {"participants", "questions", "about"}
+        expected = group_frame(bank, people, "en")
+        for dimension in bank.dimension_ids:
+            assert back["participants"][dimension].tolist() == pytest.approx(expected[dimension].tolist())
+        assert back["questions"]["statement"][0] == quiz_order(bank)[0].text("fr")
+        assert back["about"]["bank_version"][0] == bank.version
+        book = load_workbook(io.BytesIO(data))
+        cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+        assert all(cell.data_type != "f" for cell in cells)
+        assert book["participants"]["A3"].value == "'=Bob"

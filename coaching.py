@@ -19,7 +19,7 @@ import streamlit as st
 
 import ui
 from quiz.banks import LANGUAGES
-from quiz.i18n import strings
+from quiz.i18n import Strings, strings
 from quiz.scoring import SCALE
 from quiz.storage import CoachSession, JoinError, StorageError, Store, database_url
 
@@ -105,9 +105,14 @@ def login_configured() -> bool:
         return False
 
 
+def logged_in() -> bool:
+    """Whether the person signed in with Streamlit's login."""
+    return bool(st.user.get("is_logged_in"))
+
+
 def coach_identity() -> str | None:
     """The logged-in coach's stable identity (OIDC subject, else e-mail), when login is used."""
-    if not login_configured() or not st.user.is_logged_in:
+    if not login_configured() or not logged_in():
         return None
     user: Any = st.user
     return str(user.get("sub") or user.get("email") or "") or None
@@ -128,6 +133,7 @@ def take_seat(session: CoachSession, pseudonym: str) -> Seat:
     new = Seat(session.id, session.code, session.title, secrets.token_urlsafe(24), pseudonym.strip())
     st.session_state["seat"] = new
     st.session_state["seat_saved"] = False
+    st.session_state["seat_failed"] = False
     return new
 
 
@@ -164,17 +170,28 @@ def save_result(answers: dict[str, int]) -> None:
         return
     t = ui.text()
     if not st.session_state["seat_saved"]:
+        # After a failure, only the Retry button tries again: an unreachable database takes
+        # seconds to time out, and every click on the page would otherwise wait for it.
+        if st.session_state["seat_failed"] and not st.session_state.get("seat_retry"):
+            _save_failed(t, current)
+            return
         try:
             store().submit(current.session_id, current.key, current.pseudonym, answers, ui.bank().version)
         except JoinError as error:
             st.warning(t.t(f"group.save_{error.reason}", title=plain(current.title)))
             return
         except StorageError:
-            st.warning(t.t("group.save_failed", title=plain(current.title)))
-            st.button(t.t("group.retry"), key="seat_retry", icon=":material/refresh:")
+            st.session_state["seat_failed"] = True
+            _save_failed(t, current)
             return
         st.session_state["seat_saved"] = True
+        st.session_state["seat_failed"] = False
     st.success(t.t("group.saved", title=plain(current.title)))
     with st.expander(t.t("group.withdraw_link")):
         st.write(t.t("group.withdraw_help"))
         st.code(ui.page_url("withdraw", {"seat": current.key}), language=None, wrap_lines=True)
+
+
+def _save_failed(t: Strings, current: Seat) -> None:
+    st.warning(t.t("group.save_failed", title=plain(current.title)))
+    st.button(t.t("group.retry"), key="seat_retry", icon=":material/refresh:")

@@ -26,6 +26,7 @@ DEFAULTS: dict[str, object] = {
     "link_error": None,  # why that link could not be read (a quiz.links.LinkError reason)
     "seat": None,  # the coach session this person joined (a Seat), if any
     "seat_saved": False,  # whether their finished result is stored in that session
+    "seat_failed": False,  # whether the last try to store it failed (then only Retry tries again)
     "coach_session": None,  # the id of the coach session whose dashboard this browser opened
     "new_session": None,  # a session just created: its secret is shown once, then dropped
     "session_deleted": False,  # for the Coach page to confirm a deletion made on the dashboard

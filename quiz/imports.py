@@ -118,6 +118,12 @@ def _question_columns(bank: Bank, headers: tuple[str, ...]) -> tuple[dict[str, s
     return found, tuple(ignored)
 
 
+def _first(items: list[str], separator: str, shown: int = 3) -> str:
+    """The first few items, and how many more: a row of 35 bad cells stays readable."""
+    more = f"{separator}… (+{len(items) - shown})" if len(items) > shown else ""
+    return separator.join(items[:shown]) + more
+
+
 def _answer(cell: str, labels: Mapping[str, int]) -> int | None:
     number = parse_number(cell)
     if number is not None:
@@ -162,9 +168,9 @@ def read_import(bank: Bank, data: bytes, filename: str, labels: Mapping[str, int
             if row.cells.get(columns[q.id], "") and _answer(row.cells[columns[q.id]], words) is None
         ]
         if empty:
-            rejected.append(RejectedRow(row.line, "missing_answers", ", ".join(empty)))
+            rejected.append(RejectedRow(row.line, "missing_answers", _first(empty, ", ")))
         elif wrong:
-            rejected.append(RejectedRow(row.line, "not_an_answer", "; ".join(wrong)))
+            rejected.append(RejectedRow(row.line, "not_an_answer", _first(wrong, "; ")))
         elif len(pseudonym) > PSEUDONYM_MAX:
             rejected.append(RejectedRow(row.line, "pseudonym_too_long", pseudonym[:PSEUDONYM_MAX] + "…"))
         else:

@@ -135,6 +135,24 @@ def test_a_coach_runs_a_session_from_creation_to_deletion(
         expect(coach.get_by_text(best.removesuffix("/100")).first).to_be_visible()
     shot(coach, screenshots, "group-dashboard-person")
 
+    # Answers from a paper form: two rows scored and added, one rejected with its line.
+    form = [
+        ["pseudo", *[q.text("fr") for q in bank.questions]],
+        ["Paper 1", *[persona_answers(bank, "cto")[q.id] for q in bank.questions]],
+        ["Paper 2", *[persona_answers(bank, "marketing_pm")[q.id] for q in bank.questions]],
+        ["Paper 3", *["7"] * len(bank.questions)],
+    ]
+    upload = tmp_path / "paper.csv"
+    upload.write_text("\n".join(";".join(map(str, row)) for row in form), encoding="utf-8")
+    coach.locator('[data-testid="stExpander"] summary').filter(has_text=EN.t("dashboard.import_title")).click()
+    coach.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    expect(coach.get_by_text(EN.t("dashboard.import_ready", accepted=2, rejected=1))).to_be_visible()
+    shot(coach, screenshots, "group-import")
+    button(coach, "import_add").click()
+    expect(coach.get_by_text(EN.t("dashboard.import_added", count=2))).to_be_visible()
+    expect(coach.locator('[data-testid="stMetricValue"]')).to_have_text("5", timeout=30_000)
+    coach.locator('[data-testid="stExpander"] summary').filter(has_text=EN.t("dashboard.import_title")).click()
+
     # The exports hold the numbers the app computes from the stored answers.
     store = Store(url)
     session_id = store.join(code, "test").id
@@ -146,10 +164,10 @@ def test_a_coach_runs_a_session_from_creation_to_deletion(
     )
     workbook = pd.read_excel(io.BytesIO(download(coach, button(coach, "export_xlsx"))), sheet_name=0)
     for table in (exported, workbook):
-        assert len(table) == 3
+        assert len(table) == 5
         for dimension in bank.dimension_ids:
             assert table[dimension].tolist() == pytest.approx(expected[dimension].tolist(), abs=0.05)
-        assert table["top_1"].tolist() == expected["top_1"].tolist() == list(PEOPLE.values())
+        assert table["top_1"].tolist() == expected["top_1"].tolist() == [*PEOPLE.values(), "cto", "marketing_pm"]
     # "=Bob" stays text: the CSV cell is quoted against spreadsheet formulas.
     assert "'=Bob" in exported.to_string()
 
@@ -158,7 +176,7 @@ def test_a_coach_runs_a_session_from_creation_to_deletion(
     leaver.goto(withdraw_link)
     leaver.get_by_role("button", name=EN.t("group.withdraw")).click()
     expect(leaver.get_by_text(EN.t("group.withdrawn"))).to_be_visible()
-    expect(coach.locator('[data-testid="stMetricValue"]')).to_have_text("2", timeout=30_000)
+    expect(coach.locator('[data-testid="stMetricValue"]')).to_have_text("4", timeout=30_000)
 
     # The coach deletes the session; nothing of it is left in the database.
     coach.locator('[data-testid="stExpander"] summary').filter(has_text=EN.t("dashboard.delete")).click()

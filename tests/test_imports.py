@@ -150,3 +150,12 @@ def test_no_text_crashes_the_reader(bank: Bank, text: str) -> None:
     header = ",".join(q.id for q in bank.questions)
     with contextlib.suppress(ImportFileError):
         read_import(bank, f"{header}\n{text}".encode("utf-8", errors="surrogatepass"), "fuzz.csv", WORDS)
+
+
+def test_a_row_of_many_bad_cells_names_the_first_three_and_counts_the_rest(bank: Bank) -> None:
+    data = csv_bytes([q.id for q in bank.questions], [["9"] * len(bank.questions)])
+
+    (rejected,) = read_import(bank, data, "f.csv", WORDS).rejected
+
+    ids = [q.id for q in bank.questions]
+    assert rejected.detail == f"{ids[0]}: '9'; {ids[1]}: '9'; {ids[2]}: '9'; … (+{len(ids) - 3})"

@@ -108,11 +108,12 @@ def test_a_finished_result_is_saved_once_however_often_the_page_runs(
 
 
 def test_with_the_database_down_the_result_still_shows_with_a_retry(
-    app_test: AppFactory, store: Store, cto_answers: dict[str, int], monkeypatch: pytest.MonkeyPatch
+    app_test: AppFactory, store: Store, test_database: str, cto_answers: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = english(app_test)
     at.session_state["answers"] = dict(cto_answers)
-    at.session_state["seat"] = Seat(1, "ACDEFGHJ", "Workshop", "k" * 32, "")
+    session = store.create_session("Workshop", "en").session
+    at.session_state["seat"] = Seat(session.id, session.code, "Workshop", "k" * 32, "")
     monkeypatch.setenv("DATABASE_URL", DOWN)
     open_page(at, "results")
 
@@ -121,6 +122,13 @@ def test_with_the_database_down_the_result_still_shows_with_a_retry(
     assert at.button(key="seat_retry").label == EN.t("group.retry")
     assert EN.t("results.keep") in markdown(at)  # the result and its downloads are all there
     assert at.session_state["seat_saved"] is False
+    # Back up: the page waits for Retry rather than trying again on every click.
+    monkeypatch.setenv("DATABASE_URL", test_database)
+    at.run()
+    assert at.session_state["seat_saved"] is False
+    at.button(key="seat_retry").click().run()
+    assert at.session_state["seat_saved"] is True
+    assert messages(at, "success") == [EN.t("group.saved", title="Workshop")]
 
 
 def test_with_the_database_down_joining_says_so(app_test: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -206,3 +214,14 @@ def test_the_dashboard_shows_the_group(
     assert at.metric[0].value == "1"
     table = next(df.value for df in at.dataframe if "=Ana" in df.value.to_string())
     assert table.iloc[0].tolist()[:2] == ["=Ana", bank.role("cto").name("en")]
+
+
+def test_with_streamlit_login_configured_coaches_sign_in_instead_of_a_secret(app_test: AppFactory) -> None:
+    at = english(app_test)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32}
+    open_page(at, "coach")
+
+    no_exception(at)
+    assert EN.t("coach.login_needed") in messages(at, "info")
+    assert at.button(key="coach_login").label == EN.t("coach.login")
+    assert not at.text_input  # no form: neither a new session nor a secret to type

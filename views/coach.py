@@ -17,7 +17,7 @@ if st.session_state["session_deleted"]:  # just deleted from its dashboard
     st.success(t.t("dashboard.deleted"))
     st.session_state["session_deleted"] = False
 
-if coaching.login_configured() and not st.user.is_logged_in:
+if coaching.login_configured() and not coaching.logged_in():
     st.info(t.t("coach.login_needed"))
     st.button(t.t("coach.login"), type="primary", key="coach_login", on_click=st.login)
     st.stop()

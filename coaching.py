@@ -44,11 +44,9 @@ class Seat:
 
 
 def plain(text: str) -> str:
-    """`text` made safe to put inside markdown: every markdown character escaped.
-
-    >>> plain("**Ana** [x](http://e.vil)")
-    '\\\\*\\\\*Ana\\\\*\\\\* \\\\[x\\\\]\\\\(http\\\\://e\\\\.vil\\\\)'
-    """
+    """`text` made safe to put inside markdown: every markdown character backslash-escaped
+    (CommonMark shows an escaped punctuation character as itself), so `**Ana** [x](http://e.vil)`
+    shows as typed, neither bold nor a link."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
@@ -64,8 +62,12 @@ def _secrets_url() -> str | None:
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
     store = Store(url)
-    store.migrate()  # raises StorageError when unreachable: not cached, so the next call retries
-    store.purge_expired()
+    try:
+        store.migrate()
+        store.purge_expired()
+    except StorageError:
+        store.dispose()
+        raise  # not cached: the next call tries again
     return store
 
 

@@ -45,9 +45,12 @@ def context_factory(browser: Browser) -> Iterator[Callable[..., BrowserContext]]
 
 
 def open_app(context: BrowserContext, url: str) -> Page:
+    """A new page at `url`, once its first run has finished (a fresh server's first run imports
+    pandas and plotly: a click before it ends can be lost)."""
     page = context.new_page()
     page.goto(url)
     expect(page.locator("h1").first).to_be_visible()
+    idle(page)
     return page
 
 

@@ -56,6 +56,7 @@ def create_session(page: Page, title: str) -> tuple[str, str]:
     """On the Coach page: create a session; its join code and coach secret, as shown."""
     page.locator('[data-testid="stTopNavLink"][href$="/coach"]').click()
     expect(page.locator("h1").first).to_have_text(EN.t("coach.title"))
+    idle(page)
     page.locator(".st-key-session_title input").fill(title)
     page.get_by_role("button", name=EN.t("coach.create")).click()
     expect(page.get_by_text(EN.t("coach.secret_once"))).to_be_visible()
@@ -66,6 +67,7 @@ def create_session(page: Page, title: str) -> tuple[str, str]:
 
 
 def join(page: Page, pseudonym: str) -> None:
+    idle(page)
     page.locator(".st-key-join_pseudonym input").fill(pseudonym)
     page.get_by_role("button", name=EN.t("group.join"), exact=True).click()
     expect(page.locator("h1").first).to_have_text(EN.t("quiz.title"))

@@ -136,6 +136,9 @@ def take_seat(session: CoachSession, pseudonym: str) -> Seat:
     st.session_state["seat"] = new
     st.session_state["seat_saved"] = False
     st.session_state["seat_failed"] = False
+    # The workshop's language, from the next run on (the switch at the top is already drawn);
+    # the person can still switch back.
+    st.session_state["next_lang"] = session.lang
     return new
 
 

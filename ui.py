@@ -43,6 +43,9 @@ def init_state() -> None:
         st.session_state.setdefault(key, value.copy() if isinstance(value, dict) else value)
     if "lang" not in st.session_state:
         st.session_state["lang"] = pick_language(st.context.locale)
+    if st.session_state.get("next_lang"):  # asked for by the previous run (joining a group)
+        st.session_state["lang"] = st.session_state.pop("next_lang")
+        relabel_choices()
 
 
 # Choice widgets whose labels are translated: the quiz's radios (keys q_<question id>) and these.

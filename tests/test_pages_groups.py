@@ -66,6 +66,17 @@ def test_joining_with_a_code_takes_a_seat_and_opens_the_quiz(app_test: AppFactor
     assert at.query_params["seat"] == seat.key
 
 
+def test_joining_switches_to_the_sessions_language(app_test: AppFactory, store: Store) -> None:
+    created = store.create_session("Atelier", "fr")
+    at = open_page(english(app_test), "join")
+    at.text_input(key="join_code").set_value(created.session.code)
+    at.button[0].click().run()
+
+    no_exception(at)
+    assert at.session_state["lang"] == "fr"
+    assert at.title[0].value == strings("fr").t("quiz.title")
+
+
 @pytest.mark.parametrize(("code", "reason"), [("ZZZZZZZZ", "unknown"), ("closed", "closed")], ids=["unknown", "closed"])
 def test_a_bad_code_says_why_and_takes_no_seat(app_test: AppFactory, store: Store, code: str, reason: str) -> None:
     if code == "closed":

@@ -61,7 +61,7 @@ if session.owner is not None and session.owner != coaching.coach_identity():
 
 st.title(coaching.plain(session.title))
 zone = ui.browser_zone()
-if session.closed:
+if not session.is_open(datetime.now(UTC)):
     status = t.t("dashboard.status_closed")
 elif session.closes_at is not None:
     status = t.t("dashboard.status_closes", when=f"{session.closes_at.astimezone(zone):%Y-%m-%d %H:%M}")

@@ -28,7 +28,7 @@ if created is not None:
     # Shown once: the secret is never stored in clear, so it cannot be shown again.
     session = created.session
     st.success(t.t("coach.created", title=coaching.plain(session.title)))
-    st.markdown(f"### {t.t('coach.code')}: `{session.display_code}`")
+    st.markdown(f"### {t.t('coach.code', code=session.display_code)}")
     st.write(t.t("coach.join_link"))
     with st.container(key="join_link"):
         st.code(ui.page_url("join", {"code": session.code}), language=None, wrap_lines=True)

@@ -59,6 +59,8 @@ TRANSLATED_CHOICES = (
     "browse_families",
     "browse_levels",
     "priorities",
+    "group_a",
+    "group_b",
 )
 
 

@@ -225,6 +225,9 @@ def test_the_dashboard_shows_the_group(
     assert at.metric[0].value == "1"
     table = next(df.value for df in at.dataframe if "=Ana" in df.value.to_string())
     assert table.iloc[0].tolist()[:2] == ["=Ana", bank.role("cto").name("en")]
+    # The comparison starts from the group's most frequent top match.
+    assert at.selectbox(key="group_a").value == "cto"
+    assert at.selectbox(key="group_b").value != "cto"
 
 
 def test_with_streamlit_login_configured_coaches_sign_in_instead_of_a_secret(app_test: AppFactory) -> None:

@@ -161,9 +161,12 @@ def people(frame: pd.DataFrame, everyone: list[Participant]) -> None:
 
 def compare(frame: pd.DataFrame) -> None:
     ids = [r.id for r in bank.roles]
+    # By default, the group's two most frequent top matches: the comparison a coach wants first.
+    common = [r for r in top_match_counts(frame).index if r != FLAT]
+    first, second = [*common, *[r for r in ids if r not in common]][:2]
     left, right = st.columns(2)
-    a = left.selectbox(t.t("dashboard.compare_a"), ids, index=ids.index("cto"), format_func=name_of, key="group_a")
-    b = right.selectbox(t.t("dashboard.compare_b"), ids, index=ids.index("cpo"), format_func=name_of, key="group_b")
+    a = left.selectbox(t.t("dashboard.compare_a"), ids, index=ids.index(first), format_func=name_of, key="group_a")
+    b = right.selectbox(t.t("dashboard.compare_b"), ids, index=ids.index(second), format_func=name_of, key="group_b")
     result = compare_roles(bank, frame, a, b)
     st.write(
         t.t(

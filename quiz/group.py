@@ -26,7 +26,7 @@ import pandas as pd
 
 from quiz.banks import Bank, Lang
 from quiz.matching import TIE_MARGIN, Ranking, flat_reasons, match_matrix, rank_roles, tied_with_top
-from quiz.scoring import DimensionScores, FloatArray, quiz_order, score_answers, score_matrix
+from quiz.scoring import SCALE, DimensionScores, FloatArray, quiz_order, score_answers, score_matrix
 
 __all__ = [
     "FLAT",
@@ -39,6 +39,7 @@ __all__ = [
     "group_frame",
     "group_profile",
     "participant_result",
+    "split_scorable",
     "top_match_counts",
 ]
 
@@ -107,6 +108,14 @@ def display_names(participants: Sequence[Participant]) -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return names
+
+
+def split_scorable(bank: Bank, participants: Sequence[Participant]) -> tuple[list[Participant], list[Participant]]:
+    """Those who answered every question of this bank, and the others: results saved before the
+    questions were changed, which cannot be scored with the current ones."""
+    ids = [q.id for q in bank.questions]
+    scorable = [p for p in participants if all(p.answers.get(i) in SCALE for i in ids)]
+    return scorable, [p for p in participants if p not in scorable]
 
 
 def answer_matrix(bank: Bank, participants: Sequence[Participant]) -> FloatArray:

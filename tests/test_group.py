@@ -22,6 +22,7 @@ from quiz.group import (
     group_frame,
     group_profile,
     participant_result,
+    split_scorable,
     top_match_counts,
 )
 from quiz.matching import rank_roles
@@ -59,6 +60,13 @@ class TestGroupFrame:
 
     def test_names_number_the_anonymous_and_tell_twins_apart(self, people: list[Participant]) -> None:
         assert display_names(people) == ["Ana", "=Bob", "#3", "Ana (2)"]
+
+    def test_results_saved_with_other_questions_are_set_apart(self, bank: Bank, people: list[Participant]) -> None:
+        old = Participant(9, "old", {"tech_1": 5}, T0)
+
+        scorable, stale = split_scorable(bank, [*people, old])
+
+        assert (scorable, stale) == (people, [old])
 
     def test_an_empty_group_has_the_columns_and_no_rows(self, bank: Bank) -> None:
         frame = group_frame(bank, [], "en")

@@ -239,3 +239,18 @@ def test_with_streamlit_login_configured_coaches_sign_in_instead_of_a_secret(app
     assert EN.t("coach.login_needed") in messages(at, "info")
     assert at.button(key="coach_login").label == EN.t("coach.login")
     assert not at.text_input  # no form: neither a new session nor a secret to type
+
+
+def test_a_result_saved_with_other_questions_is_set_apart_not_a_crash(
+    app_test: AppFactory, store: Store, bank: Bank, cto_answers: dict[str, int]
+) -> None:
+    created = store.create_session("Workshop", "en")
+    store.submit(created.session.id, "a" * 32, "Ana", cto_answers, bank.version)
+    store.submit(created.session.id, "b" * 32, "Old", {"tech_1": 5}, "older-bank")
+    at = english(app_test)
+    at.session_state["coach_session"] = created.session.id
+    open_page(at, "dashboard")
+
+    no_exception(at)
+    assert messages(at, "warning") == [EN.t("dashboard.stale", count=1)]
+    assert at.metric[0].value == "1"

@@ -23,6 +23,7 @@ from quiz.group import (
     group_frame,
     group_profile,
     participant_result,
+    split_scorable,
     top_match_counts,
 )
 from quiz.imports import ImportFileError, read_import
@@ -72,6 +73,11 @@ st.code(ui.page_url("join", {"code": session.code}), language=None, wrap_lines=T
 
 
 def participants() -> list[Participant]:
+    """The results that can be scored with the current questions (see `stale`)."""
+    return split_scorable(bank, stored())[0]
+
+
+def stored() -> list[Participant]:
     return [Participant(s.id, s.pseudonym, s.answers, s.submitted_at) for s in store().submissions(session.id)]
 
 
@@ -200,10 +206,12 @@ def compare(frame: pd.DataFrame) -> None:
 def live() -> None:
     """Everything computed from the results, refreshed by itself while the coach watches."""
     try:
-        everyone = participants()
+        everyone, stale = split_scorable(bank, stored())
     except StorageError:
         st.error(t.t("group.unavailable"))
         return
+    if stale:
+        st.warning(t.t("dashboard.stale", count=len(stale)))
     st.metric(t.t("dashboard.finished"), len(everyone))
     if not everyone:
         st.info(t.t("dashboard.waiting", seconds=REFRESH_SECONDS))

@@ -133,7 +133,7 @@ def test_a_coach_runs_a_session_from_creation_to_deletion(
     coach.get_by_role("tab", name=EN.t("dashboard.tab_people")).click()
     for row, (pseudonym, role_id) in enumerate(PEOPLE.items()):
         open_participant(coach, row, pseudonym)
-        best = EN.t("results.top", role=bank.role(role_id).name("en"), match="")
+        best = EN.t("dashboard.best", role=bank.role(role_id).name("en"), match="")
         expect(coach.get_by_text(best.removesuffix("/100")).first).to_be_visible()
     shot(coach, screenshots, "group-dashboard-person")
 

@@ -5,6 +5,7 @@ the coach's access, and text from coaches and participants shown as typed.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -99,7 +100,7 @@ def finished_in_group(
     session = store.create_session(title, "en").session
     at = english(app_test)
     at.session_state["answers"] = dict(answers)
-    at.session_state["seat"] = Seat(session.id, session.code, title, "k" * 32, "Ana")
+    at.session_state["seat"] = Seat(session.id, session.code, title, secrets.token_urlsafe(24), "Ana")
     return open_page(at, "results"), session.id
 
 
@@ -124,7 +125,7 @@ def test_with_the_database_down_the_result_still_shows_with_a_retry(
     at = english(app_test)
     at.session_state["answers"] = dict(cto_answers)
     session = store.create_session("Workshop", "en").session
-    at.session_state["seat"] = Seat(session.id, session.code, "Workshop", "k" * 32, "")
+    at.session_state["seat"] = Seat(session.id, session.code, "Workshop", secrets.token_urlsafe(24), "")
     monkeypatch.setenv("DATABASE_URL", DOWN)
     open_page(at, "results")
 
@@ -216,7 +217,7 @@ def test_the_dashboard_shows_the_group(
     app_test: AppFactory, store: Store, bank: Bank, cto_answers: dict[str, int]
 ) -> None:
     created = store.create_session("Workshop", "en")
-    store.submit(created.session.id, "a" * 32, "=Ana", cto_answers, bank.version)
+    assert store.submit(created.session.id, "a" * 32, "=Ana", cto_answers, bank.version)
     at = english(app_test)
     at.session_state["coach_session"] = created.session.id
     open_page(at, "dashboard")
@@ -245,8 +246,9 @@ def test_a_result_saved_with_other_questions_is_set_apart_not_a_crash(
     app_test: AppFactory, store: Store, bank: Bank, cto_answers: dict[str, int]
 ) -> None:
     created = store.create_session("Workshop", "en")
-    store.submit(created.session.id, "a" * 32, "Ana", cto_answers, bank.version)
-    store.submit(created.session.id, "b" * 32, "Old", {"tech_1": 5}, "older-bank")
+    # Keys are unique across the database (the shared test database holds other tests' rows).
+    assert store.submit(created.session.id, "c" * 32, "Ana", cto_answers, bank.version)
+    assert store.submit(created.session.id, "d" * 32, "Old", {"tech_1": 5}, "older-bank")
     at = english(app_test)
     at.session_state["coach_session"] = created.session.id
     open_page(at, "dashboard")

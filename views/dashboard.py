@@ -150,7 +150,7 @@ def people(frame: pd.DataFrame, everyone: list[Participant]) -> None:
         st.warning(t.t(f"results.flat_{ranking.flat}"))
     else:
         top = bank.role(ranking.top.role_id)
-        st.write(t.t("results.top", role=top.name(lang), match=round(ranking.top.match)))
+        st.write(t.t("dashboard.best", role=top.name(lang), match=round(ranking.top.match)))
         st.write(why_sentence(bank, explain(bank, scores, top.id), t))
     ui.radar(bank, [] if ranking.flat else [ranking.top.role_id], scores, key="person_radar")
     st.dataframe(

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import persona_answers
 from openpyxl import load_workbook
 
 from quiz.banks import Bank
@@ -27,6 +26,7 @@ from quiz.group import (
 )
 from quiz.matching import rank_roles
 from quiz.scoring import quiz_order, score_answers
+from tests.support.personas import persona_answers
 
 T0 = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 ROLES = ("cto", "cpo", "digital_pm", "cto")

@@ -17,8 +17,8 @@ from quiz.imports import REASONS
 from quiz.links import LinkErrorReason
 from quiz.scoring import SCALE
 from quiz.storage import JoinErrorReason, SecretErrorReason
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 # The page scripts live in views/ (pages/ before that); both are searched.
 CODE = sorted(
     [

@@ -13,10 +13,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from bankfixtures import BANK_FILES, DATA_DIR, BankCopy, read_rows, write_rows
 
 from quiz.banks import FAMILIES, LEVELS, REQUIRED_SECTIONS, Bank, BankError, Text, load_bank
 from quiz.tables import Problem
+from tests.support.bankfixtures import BANK_FILES, DATA_DIR, BankCopy, read_rows, write_rows
 
 SEED_ROLES = ("cto", "cpo", "digital_pm", "marketing_pm")
 

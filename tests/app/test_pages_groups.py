@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_pages import markdown, no_exception, open_page, texts
 
 from coaching import Seat, plain
 from quiz.banks import Bank
 from quiz.i18n import strings
 from quiz.storage import Store
+from tests.support.pages import markdown, no_exception, open_page, texts
 
 EN = strings("en")
 DOWN = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"  # nothing listens on port 1

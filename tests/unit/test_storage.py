@@ -38,11 +38,11 @@ from quiz.storage import (
     retention_from_env,
     verify_secret,
 )
+from tests.support.paths import ROOT
 
 T0 = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 ANSWERS = {"q_tech_1": 5, "q_tech_2": 4, "q_people_1": 1}
 PARTICIPANTS = 200
-ROOT = Path(__file__).resolve().parent.parent
 UNREACHABLE = "postgresql+psycopg://postgres:hunter2@127.0.0.1:1/quiz"
 
 R = TypeVar("R")
@@ -162,7 +162,7 @@ class TestDatabaseUrl:
         url = database_url({}, None)
 
         assert url.startswith("sqlite:///") and url.endswith("/var/quiz.sqlite3")
-        assert Path(url.removeprefix("sqlite:///")).parent.parent == Path(__file__).resolve().parent.parent
+        assert Path(url.removeprefix("sqlite:///")).parent.parent == ROOT
 
     @pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
     def test_heroku_style_urls_get_the_psycopg_driver(self, scheme: str) -> None:

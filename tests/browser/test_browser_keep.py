@@ -15,35 +15,42 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
-from test_browser import (
-    DESKTOP,
-    PHONE,
-    TIMEOUT_MS,
-    button,
-    horizontal_overflow,
-    idle,
-    open_app,
-    question_radios,
-    shot,
-    tab_until,
-)
 
 from quiz.banks import Bank, Question
 from quiz.explain import name_in_sentence
 from quiz.i18n import Strings, strings
 from quiz.links import encode_answers
 from quiz.scoring import quiz_order, quiz_steps
+from tests.support.browser import (
+    DESKTOP,
+    PHONE,
+    TIMEOUT_MS,
+    answer_step,
+    button,
+    download,
+    horizontal_overflow,
+    idle,
+    open_app,
+    option,
+    pattern,
+    question_radios,
+    radio_input,
+    shot,
+    tab_until,
+    take_quiz,
+    top_match,
+)
+from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 EN = strings("en")
 MY_DATA_FILES = ("answers.csv", "scores.csv", "matches.csv", "my-data.json")
 
@@ -51,84 +58,6 @@ MY_DATA_FILES = ("answers.csv", "scores.csv", "matches.csv", "my-data.json")
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
-    """New browser contexts (one session each) with any Playwright option, closed after the test:
-    `context_factory` of test_browser without its fixed options (a phone needs `has_touch`)."""
-    contexts: list[BrowserContext] = []
-
-    def make(locale: str = "en-GB", viewport: dict[str, int] | None = None, **options: object) -> BrowserContext:
-        context = browser.new_context(locale=locale, viewport=viewport or DESKTOP, **options)  # type: ignore[arg-type]
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def pattern(template: str, named: bool = True) -> re.Pattern[str]:
-    """A regular expression matching a UI string, each `{placeholder}` a group: named for Python,
-    plain for Playwright's `has_text` (JavaScript does not read `(?P<name>...)`)."""
-    parts = re.split(r"\{(\w+)\}", template)
-    group = "(?P<{}>.+?)" if named else "(.+?)"
-    return re.compile("".join(re.escape(p) if i % 2 == 0 else group.format(p) for i, p in enumerate(parts)))
-
-
-def option(page: Page, question: Question, answer: int) -> Locator:
-    return page.locator(f".st-key-q_{question.id} [data-testid='stRadioOption']").nth(answer - 1)
-
-
-def radio_input(page: Page, question: Question, answer: int) -> Locator:
-    return page.locator(f".st-key-q_{question.id} input[type=radio]").nth(answer - 1)
-
-
-def answer_step(page: Page, shown: Sequence[Question], answers: Mapping[str, int], tap: bool = False) -> None:
-    """Click (or tap) the given answers of the step on screen, each checked before the next."""
-    expect(page.locator(f".st-key-q_{shown[0].id}")).to_be_visible()
-    for question in shown:
-        idle(page)
-        choice = option(page, question, answers[question.id])
-        if tap:
-            choice.tap()
-        else:
-            choice.click()
-        expect(radio_input(page, question, answers[question.id])).to_be_checked()
-
-
-def take_quiz(page: Page, bank: Bank, answers: Mapping[str, int], t: Strings, tap: bool = False) -> None:
-    """From the first step of the quiz to the results page."""
-    for shown in quiz_steps(bank):
-        answer_step(page, shown, answers, tap)
-        if tap:
-            button(page, "next").tap()
-        else:
-            button(page, "next").click()
-    expect(page.locator("h1").first).to_have_text(t.t("results.title"))
-
-
-def top_match(page: Page, t: Strings) -> tuple[str, str]:
-    """The role and match named by the results page's "Your best match" subheader."""
-    heading = page.locator("h3").filter(has_text=pattern(t.t("results.top"), named=False))
-    expect(heading).to_have_count(1)
-    found = pattern(t.t("results.top")).fullmatch(heading.inner_text().strip())
-    assert found, heading.inner_text()
-    return found["role"], found["match"]
-
-
-def download(page: Page, target: Locator, tap: bool = False) -> bytes:
-    """Press a download button; the downloaded file's bytes."""
-    with page.expect_download() as info:
-        if tap:
-            target.tap()
-        else:
-            target.click()
-    path = info.value.path()
-    assert info.value.failure() is None, info.value.failure()
-    return Path(path).read_bytes()
 
 
 def my_data(page: Page, t: Strings, name: str) -> str:

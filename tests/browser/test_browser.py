@@ -7,108 +7,29 @@ Screenshots land in artifacts/screenshots/ (git-ignored) to look at after a run.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
 from quiz.banks import Bank
 from quiz.i18n import strings
 from quiz.scoring import QUESTIONS_PER_STEP, quiz_order
+from tests.support.browser import (
+    LOCALES,
+    PHONE,
+    QUESTION_NUMBER,
+    button,
+    horizontal_overflow,
+    idle,
+    open_app,
+    question_radios,
+    shot,
+    tab_until,
+)
 
 pytestmark = pytest.mark.browser
-
-TIMEOUT_MS = 20_000  # the first run of a fresh server imports pandas and plotly
-LOCALES = {"fr-FR": "fr", "en-GB": "en"}
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1200, "height": 900}
-QUESTION_NUMBER = re.compile(r"^\s*\d+\.\s*")
-
-expect.set_options(timeout=TIMEOUT_MS)
-
-
-@pytest.fixture
-def context_factory(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
-    """New browser contexts (one session each), closed after the test."""
-    contexts: list[BrowserContext] = []
-
-    def make(locale: str = "en-GB", viewport: dict[str, int] | None = None) -> BrowserContext:
-        context = browser.new_context(locale=locale, viewport=viewport or DESKTOP)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def open_app(context: BrowserContext, url: str) -> Page:
-    """A new page at `url`, once its first run has finished (a fresh server's first run imports
-    pandas and plotly: a click before it ends can be lost)."""
-    page = context.new_page()
-    page.goto(url)
-    expect(page.locator("h1").first).to_be_visible()
-    idle(page)
-    return page
-
-
-def button(page: Page, key: str) -> Locator:
-    return page.locator(f".st-key-{key} button")
-
-
-def idle(page: Page) -> None:
-    """Wait for the app's rerun to end. On a busy machine, a click or a key press made while a
-    rerun is still replacing the page can land on an element about to be replaced, and be lost."""
-    expect(page.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state", "notRunning")
-
-
-def question_radios(page: Page) -> Locator:
-    return page.locator('[data-testid="stElementContainer"][class*="st-key-q_"]')
-
-
-def shot(page: Page, folder: Path, name: str) -> None:
-    """A full-page screenshot. Streamlit scrolls inside its own container rather than the
-    document, so `full_page` alone stops at the viewport: grow the viewport to the content."""
-    page.wait_for_timeout(300)  # let the last rerun's fade-in settle
-    content = int(
-        page.evaluate(
-            """() => Math.max(document.documentElement.scrollHeight, ...Array.from(
-                document.querySelectorAll('[data-testid="stAppViewContainer"], [data-testid="stMain"]'),
-                (el) => el.scrollHeight))"""
-        )
-    )
-    size = page.viewport_size or DESKTOP
-    if content > size["height"]:
-        page.set_viewport_size({"width": size["width"], "height": min(content, 6000)})
-        page.wait_for_timeout(300)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    if content > size["height"]:
-        page.set_viewport_size(size)
-
-
-def horizontal_overflow(page: Page) -> tuple[int, list[str]]:
-    """The document's scroll width, and the visible elements sticking out on the right."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    offenders = page.evaluate(
-        """() => {
-            const limit = window.innerWidth + 1;
-            const out = [];
-            for (const el of document.querySelectorAll('body *')) {
-                const box = el.getBoundingClientRect();
-                const style = getComputedStyle(el);
-                if (box.width === 0 || style.visibility === 'hidden' || style.opacity === '0') continue;
-                if (box.right > limit) {
-                    const id = el.getAttribute('data-testid') || el.className || el.tagName;
-                    out.push(`${el.tagName}.${String(id).slice(0, 60)} right=${Math.round(box.right)}`);
-                }
-            }
-            return out.slice(0, 15);
-        }"""
-    )
-    return int(width), list(offenders)
-
 
 # ---------------------------------------------------------------------------------------------
 # The whole quiz
@@ -117,7 +38,7 @@ def horizontal_overflow(page: Page) -> tuple[int, list[str]]:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_taking_the_quiz_as_a_future_cto(
-    context_factory: Callable[..., BrowserContext],
+    new_context: Callable[..., BrowserContext],
     app_url: str,
     bank: Bank,
     cto_answers: dict[str, int],
@@ -131,7 +52,7 @@ def test_taking_the_quiz_as_a_future_cto(
     questions = quiz_order(bank)
     steps = -(-len(questions) // QUESTIONS_PER_STEP)
 
-    page = open_app(context_factory(locale), app_url)
+    page = open_app(new_context(locale), app_url)
     expect(page.locator("h1").first).to_have_text(t.t("home.title"))
     expect(button(page, "start")).to_have_text(t.t("home.start"))
     shot(page, screenshots, f"{locale}-0-home")
@@ -178,10 +99,10 @@ def test_taking_the_quiz_as_a_future_cto(
 
 
 def test_phone_width_has_no_horizontal_overflow(
-    context_factory: Callable[..., BrowserContext], app_url: str, bank: Bank, screenshots: Path
+    new_context: Callable[..., BrowserContext], app_url: str, bank: Bank, screenshots: Path
 ) -> None:
     t = strings("en")
-    page = open_app(context_factory("en-GB", PHONE), app_url)
+    page = open_app(new_context("en-GB", PHONE), app_url)
     expect(button(page, "start")).to_be_visible()
     home_width, home_offenders = horizontal_overflow(page)
     shot(page, screenshots, "phone-home")
@@ -197,37 +118,12 @@ def test_phone_width_has_no_horizontal_overflow(
     assert quiz_width <= limit, f"quiz is {quiz_width}px wide on a {PHONE['width']}px phone: {quiz_offenders}"
 
 
-def focused(page: Page) -> str:
-    """What has the keyboard focus: tag, type and text or label."""
-    return str(
-        page.evaluate(
-            """() => {
-                const el = document.activeElement;
-                if (!el) return '';
-                const text = (el.innerText || el.getAttribute('aria-label') || el.value || '').trim();
-                return `${el.tagName}|${el.type || ''}|${text.slice(0, 80)}`;
-            }"""
-        )
-    )
-
-
-def tab_until(page: Page, matches: Callable[[str], bool], limit: int = 40) -> list[str]:
-    """Press Tab until the focused element matches; return the focus path (for the message)."""
-    path = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        path.append(focused(page))
-        if matches(path[-1]):
-            return path
-    pytest.fail(f"Tab never reached the target in {limit} presses; focus went: {path}")
-
-
 def test_keyboard_only_reaches_the_quiz_and_answers(
-    context_factory: Callable[..., BrowserContext], app_url: str, bank: Bank, screenshots: Path
+    new_context: Callable[..., BrowserContext], app_url: str, bank: Bank, screenshots: Path
 ) -> None:
     t = strings("en")
     first = quiz_order(bank)[0]
-    page = open_app(context_factory("en-GB"), app_url)
+    page = open_app(new_context("en-GB"), app_url)
     expect(button(page, "start")).to_be_visible()
 
     tab_until(page, lambda f: f.startswith("BUTTON|") and t.t("home.start") in f)
@@ -251,10 +147,10 @@ def test_keyboard_only_reaches_the_quiz_and_answers(
 
 
 def test_roles_page_compares_cto_and_cpo(
-    context_factory: Callable[..., BrowserContext], app_url: str, bank: Bank, screenshots: Path
+    new_context: Callable[..., BrowserContext], app_url: str, bank: Bank, screenshots: Path
 ) -> None:
     t = strings("en")
-    page = open_app(context_factory("en-GB"), app_url)
+    page = open_app(new_context("en-GB"), app_url)
     button(page, "explore").click()
     expect(page.locator("h1").first).to_have_text(t.t("roles.title"))
 
@@ -280,7 +176,7 @@ def test_roles_page_compares_cto_and_cpo(
 
 
 def test_deep_link_on_a_fresh_server(
-    context_factory: Callable[..., BrowserContext], server_factory: Callable[[], str], screenshots: Path
+    new_context: Callable[..., BrowserContext], server_factory: Callable[[], str], screenshots: Path
 ) -> None:
     """Opening a page's address first, right after `streamlit run`, must show that page.
 
@@ -290,7 +186,7 @@ def test_deep_link_on_a_fresh_server(
     """
     t = strings("en")
     fresh = server_factory()
-    page = context_factory("en-GB").new_page()
+    page = new_context("en-GB").new_page()
     page.goto(f"{fresh}/quiz")
     expect(page.locator("h1, [data-testid='stException']").first).to_be_visible()
     shot(page, screenshots, "deep-link-fresh-server")
@@ -304,7 +200,7 @@ def test_deep_link_on_a_fresh_server(
 
 
 def test_switching_language_mid_quiz_keeps_the_answers_on_screen(
-    context_factory: Callable[..., BrowserContext],
+    new_context: Callable[..., BrowserContext],
     app_url: str,
     bank: Bank,
     cto_answers: dict[str, int],
@@ -314,7 +210,7 @@ def test_switching_language_mid_quiz_keeps_the_answers_on_screen(
     going to the next step and back."""
     en = strings("en")
     shown = quiz_order(bank)[:QUESTIONS_PER_STEP]
-    page = open_app(context_factory("fr-FR"), app_url)
+    page = open_app(new_context("fr-FR"), app_url)
     button(page, "start").click()
     expect(question_radios(page)).to_have_count(QUESTIONS_PER_STEP)
     for question in shown:
@@ -341,10 +237,10 @@ def test_switching_language_mid_quiz_keeps_the_answers_on_screen(
 
 
 def test_switching_language_on_the_roles_page_relabels_the_chosen_roles(
-    context_factory: Callable[..., BrowserContext], app_url: str, bank: Bank, screenshots: Path
+    new_context: Callable[..., BrowserContext], app_url: str, bank: Bank, screenshots: Path
 ) -> None:
     """The roles picked for the comparison are shown under their names in the new language."""
-    page = open_app(context_factory("en-GB"), app_url)
+    page = open_app(new_context("en-GB"), app_url)
     button(page, "explore").click()
     first, second = page.locator(".st-key-compare_a input"), page.locator(".st-key-compare_b input")
     expect(first).to_have_value(bank.role("cto").name("en"))  # a combobox: the choice is its value

@@ -14,12 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from bankfixtures import DATA_DIR, BankCopy
 
 from quiz.banks import Bank, load_bank
 from quiz.cli import main
 from quiz.matching import rank_roles
 from quiz.scoring import score_answers
+from tests.support.bankfixtures import DATA_DIR, BankCopy
 
 ROOT = DATA_DIR.parent
 PEOPLE = 50

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
+
 QUIZ_FILES = sorted((ROOT / "quiz").rglob("*.py"))
 # Every importable module of the package; __main__ would run the CLI on import.
 QUIZ_MODULES = sorted(

@@ -8,11 +8,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_args
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -20,9 +19,10 @@ from quiz.banks import DATA_DIR, Bank
 from quiz.i18n import strings
 from quiz.links import LinkErrorReason, encode_answers
 from quiz.scoring import QUESTIONS_PER_STEP, quiz_order
+from tests.support.pages import markdown, no_exception, open_page, page, texts
+from tests.support.paths import ROOT
 from ui import LINK_PARAM
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
     "home": "home.title",
     "quiz": "quiz.title",
@@ -51,41 +51,6 @@ AppFactory = Callable[[], AppTest]
 # ---------------------------------------------------------------------------------------------
 
 
-def page(name: str) -> str:
-    return f"views/{name}.py"
-
-
-def open_page(at: AppTest, name: str) -> AppTest:
-    """Run the router once (as a browser's first visit does), then switch to the page."""
-    at.run()
-    return at.switch_page(page(name)).run()
-
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, "\n\n".join(str(e.value) + "\n" + "\n".join(e.stack_trace) for e in at.exception)
-
-
-def texts(node: Any) -> Iterator[str]:
-    """Every string a person can read in the element tree: values, labels, options, table cells."""
-    for attribute in ("value", "label", "body", "placeholder"):
-        try:
-            value = getattr(node, attribute, None)
-        except Exception:  # some elements compute their value from protos they lack
-            continue
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, pd.DataFrame):
-            yield from map(str, value.columns)
-            yield from (cell for column in value.columns for cell in value[column] if isinstance(cell, str))
-    options = getattr(node, "options", None)
-    if isinstance(options, list):
-        yield from (o for o in options if isinstance(o, str))
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        for child in children.values():
-            yield from texts(child)
-
-
 def untranslated(at: AppTest) -> list[str]:
     return sorted({m.group(0) for text in texts(at._tree) for m in UNTRANSLATED.finditer(text)})
 
@@ -108,10 +73,6 @@ def answer_step(at: AppTest, answers: dict[str, int]) -> None:
 
 def plotly_specs(at: AppTest) -> list[dict[str, Any]]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -27,6 +26,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql
+
+from tests.support.ports import PortTakenError, says_port_taken, start_on_free_port
 
 SUPERUSER = "postgres"
 START_TIMEOUT_SECONDS = 60
@@ -64,12 +65,6 @@ def find_bindir() -> Path | None:
 
     debian = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=version, reverse=True)
     return next((folder for folder in debian if (folder / "pg_ctl").exists() and (folder / "initdb").exists()), None)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -115,7 +110,7 @@ class PostgresServer:
             pytest.fail(INSTALL_HINT, pytrace=False)
         # Not under pytest's tmp_path: its folders are private to root, and the server runs as postgres.
         folder = Path(tempfile.mkdtemp(prefix="quiz-pg-"))
-        server = cls(bindir, folder, free_port())
+        server = cls(bindir, folder, 0)
         if _as_root():
             try:
                 shutil.chown(folder, user=SUPERUSER, group=SUPERUSER)
@@ -126,13 +121,19 @@ class PostgresServer:
                     pytrace=False,
                 )
         server._run("initdb", "-D", str(server.datadir), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-sync")
-        options = " ".join([f"-p {server.port}", f"-k {folder}", *(f"-c {k}={v}" for k, v in SETTINGS.items())])
-        log = folder / "server.log"
+        return start_on_free_port(server._listen)
+
+    def _listen(self, port: int) -> PostgresServer:
+        """Start the server on `port`; PortTakenError if another process holds it."""
+        self.port = port
+        options = " ".join([f"-p {port}", f"-k {self.folder}", *(f"-c {k}={v}" for k, v in SETTINGS.items())])
+        log = self.folder / "server.log"
+        log.unlink(missing_ok=True)
         try:
-            server._run(
+            self._run(
                 "pg_ctl",
                 "-D",
-                str(server.datadir),
+                str(self.datadir),
                 "-o",
                 options,
                 "-l",
@@ -144,9 +145,11 @@ class PostgresServer:
             )
         except subprocess.CalledProcessError as error:
             text = log.read_text(errors="replace") if log.exists() else ""
-            server.remove()
+            if says_port_taken(text):
+                raise PortTakenError(port) from error
+            self.remove()
             pytest.fail(f"PostgreSQL did not start: {error}\n{error.stdout}\n{error.stderr}\n{text}", pytrace=False)
-        return server
+        return self
 
     def stop(self) -> None:
         """Stop the server at once (its data is thrown away) and delete its folder."""

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from bankfixtures import DATA_DIR, read_rows, start_lines, write_rows
 
 from quiz.tables import Table, TableError, parse_number, read_table
+from tests.support.bankfixtures import DATA_DIR, read_rows, start_lines, write_rows
 
 QUESTIONS = DATA_DIR / "questions.csv"
 

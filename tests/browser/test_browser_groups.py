@@ -17,10 +17,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import pandas as pd
 import pytest
-from conftest import persona_answers
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from test_browser import DESKTOP, TIMEOUT_MS, button, idle, open_app, shot
-from test_browser_keep import download, take_quiz, top_match
 
 from quiz.banks import Bank
 from quiz.export import CSV_ENCODING
@@ -28,6 +25,8 @@ from quiz.group import Participant, group_frame
 from quiz.i18n import strings
 from quiz.links import encode_answers
 from quiz.storage import Store
+from tests.support.browser import DESKTOP, TIMEOUT_MS, button, download, idle, open_app, shot, take_quiz, top_match
+from tests.support.personas import persona_answers
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,6 @@ import csv
 import io
 
 import pytest
-from conftest import persona_answers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +16,7 @@ from quiz.banks import Bank
 from quiz.i18n import strings
 from quiz.imports import MAX_ROWS, ImportFileError, read_import
 from quiz.scoring import SCALE
+from tests.support.personas import persona_answers
 
 WORDS = {strings(lang).t(f"scale.{v}"): v for lang in ("fr", "en") for v in SCALE}
 

@@ -1,0 +1,49 @@
+"""Helpers for the AppTest page tests: open a page through the router, check for exceptions,
+read every text a person can see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+
+def page(name: str) -> str:
+    return f"views/{name}.py"
+
+
+def open_page(at: AppTest, name: str) -> AppTest:
+    """Run the router once (as a browser's first visit does), then switch to the page."""
+    at.run()
+    return at.switch_page(page(name)).run()
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, "\n\n".join(str(e.value) + "\n" + "\n".join(e.stack_trace) for e in at.exception)
+
+
+def texts(node: Any) -> Iterator[str]:
+    """Every string a person can read in the element tree: values, labels, options, table cells."""
+    for attribute in ("value", "label", "body", "placeholder"):
+        try:
+            value = getattr(node, attribute, None)
+        except Exception:  # some elements compute their value from protos they lack
+            continue
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, pd.DataFrame):
+            yield from map(str, value.columns)
+            yield from (cell for column in value.columns for cell in value[column] if isinstance(cell, str))
+    options = getattr(node, "options", None)
+    if isinstance(options, list):
+        yield from (o for o in options if isinstance(o, str))
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from texts(child)
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)

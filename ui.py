@@ -144,7 +144,7 @@ def _cached_bank(data_dir: str) -> Bank:
 
 
 def bank() -> Bank:
-    """The validated bank from `QUIZ_DATA_DIR` (default: data/), loaded once per process and
+    """The validated bank from `QUIZ_DATA_DIR` (default: quiz/data/), loaded once per process and
     folder. A broken bank stops the page with the list of problems, never a traceback."""
     try:
         return _cached_bank(os.environ.get("QUIZ_DATA_DIR", str(DATA_DIR)))

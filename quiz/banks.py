@@ -1,6 +1,6 @@
 """The banks: dimensions, questions and roles, loaded from CSV and validated into frozen values.
 
-The CSV files in `data/` are the only place content lives. `load_bank` reads them all, checks
+The CSV files in `quiz/data/` are the only place content lives. `load_bank` reads them all, checks
 everything, and either returns a `Bank` or raises `BankError` listing **every** problem found,
 each as `file:line: column: what is wrong and how to fix it`.
 
@@ -46,7 +46,7 @@ __all__ = [
     "load_bank",
 ]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 Lang = Literal["en", "fr"]
 LANGUAGES: tuple[Lang, ...] = ("fr", "en")
@@ -305,7 +305,7 @@ def _read_all(data_dir: Path, checker: _Checker) -> dict[str, Table]:
                     file_name,
                     0,
                     "",
-                    f"missing file in {data_dir}: restore it (git checkout -- data/{file_name}) or create it "
+                    f"missing file in {data_dir}: restore it (git checkout -- quiz/data/{file_name}) or create it "
                     f"with the header row: {','.join(COLUMNS[key])}.",
                 )
             )

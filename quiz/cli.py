@@ -27,10 +27,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m quiz", description="Career-orientation quiz tools.")
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check the bank CSV files and list every problem")
-    validate.add_argument("--data", type=Path, default=DATA_DIR, help="folder of the bank files (default: data/)")
+    validate.add_argument("--data", type=Path, default=DATA_DIR, help="folder of the bank files (default: quiz/data/)")
     score = commands.add_parser("score", help="score many people at once from a CSV of answers")
     score.add_argument("answers", type=Path, help="CSV: one row per person, one column per question id (values 1-5)")
-    score.add_argument("--data", type=Path, default=DATA_DIR, help="folder of the bank files (default: data/)")
+    score.add_argument("--data", type=Path, default=DATA_DIR, help="folder of the bank files (default: quiz/data/)")
     score.add_argument("--top", type=int, default=3, help="how many top matches to write (default: 3)")
     score.add_argument("--output", "-o", type=Path, help="write the CSV here instead of standard output")
     return parser

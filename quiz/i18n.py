@@ -1,4 +1,4 @@
-"""UI strings, one TOML file per language in `locales/`, editable by a translator.
+"""UI strings, one TOML file per language in `quiz/locales/`, editable by a translator.
 
 Keys are dotted paths (`home.title`); values may hold `{placeholders}` filled by `Strings.t`.
 A test checks that every key and every placeholder exists in every language.
@@ -16,7 +16,7 @@ from quiz.banks import LANGUAGES, Lang
 
 __all__ = ["LOCALES_DIR", "Strings", "pick_language", "strings"]
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:

@@ -20,7 +20,7 @@ Rules:
   the time takes `now=` for tests.
 - Any database failure surfaces as `StorageError`, never as a SQLAlchemy or driver exception.
 
-The schema is created and upgraded by Alembic (`migrations/`), never by `create_all`:
+The schema is created and upgraded by Alembic (`quiz/migrations/`), never by `create_all`:
 `Store.migrate()` runs it, safely when several servers start at once.
 """
 
@@ -101,7 +101,7 @@ __all__ = [
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = ROOT / "var" / "quiz.sqlite3"
-MIGRATIONS_DIR = ROOT / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V: a code read aloud or copied from a projector survives.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
@@ -451,7 +451,7 @@ class Store:
     def migrate(self) -> None:
         """Create or upgrade the schema to the newest Alembic revision. Idempotent; when several
         servers start at once on one database, they upgrade one after the other (PostgreSQL: an
-        advisory lock taken in migrations/env.py; SQLite: the write lock) and the later ones find
+        advisory lock taken in quiz/migrations/env.py; SQLite: the write lock) and the later ones find
         nothing to do.
 
         Raises:

@@ -20,8 +20,8 @@ from quiz.cli import main
 from quiz.matching import rank_roles
 from quiz.scoring import score_answers
 from tests.support.bankfixtures import DATA_DIR, BankCopy
+from tests.support.paths import ROOT
 
-ROOT = DATA_DIR.parent
 PEOPLE = 50
 
 

@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+SERVERS ?= 2
+N ?= 200
+SCENARIO ?= workshop
 
-.PHONY: run test lint test-tools bench clean
+.PHONY: run serve test check lint test-tools bench load clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -21,16 +24,29 @@ run: $(VENV)/.runtime  ## start the app on http://localhost:$(PORT)
 	$(BIN)/python -m quiz validate
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.headless true
 
-lint: $(VENV)/.dev  ## ruff, formatting and types
+# Everything that ships is type-checked strictly: the domain, the Streamlit side, the entry point,
+# the deployment and the benchmarks.
+SHIPPED := quiz webapp app.py deploy bench
+
+lint: $(VENV)/.dev  ## ruff, formatting and strict types on everything that ships
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy quiz
+	$(BIN)/mypy --strict $(SHIPPED)
 
-test-tools:  ## Debian packages the tests need: Chromium (browser tests), poppler-utils (PDF pages to PNG), PostgreSQL (storage tests)
+check: lint  ## the inner loop: lint and every test but the browser ones
+	$(BIN)/python -m pytest -m "not browser" tests/unit tests/app
+
+serve: $(VENV)/.runtime  ## $(SERVERS) app processes behind nginx on http://127.0.0.1:8500, sharing one database
+	$(BIN)/python -m quiz validate
+	$(BIN)/python -m deploy.serve --servers $(SERVERS)
+
+test-tools:  ## Debian packages the tests need: Chromium (browser tests), poppler-utils (PDF pages to PNG), PostgreSQL (storage tests), nginx (the proxy in front of several servers), docker-compose (checks the compose file without a Docker daemon)
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium fonts-dejavu-core"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	command -v docker-compose >/dev/null || missing="$$missing docker-compose"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing from Debian:$$missing"; \
@@ -47,5 +63,8 @@ test: lint test-tools  ## lint, then every test, browser tests included
 bench: $(VENV)/.dev  ## benchmarks against a baseline in the same run, as ratios
 	$(BIN)/python -m bench
 
+load: $(VENV)/.dev test-tools  ## N simulated participants over Streamlit's protocol, app vs bare twin; report in bench/results/
+	$(BIN)/python -m bench.load --n $(N) --scenario $(SCENARIO) --servers $(SERVERS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis artifacts
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis artifacts build *.egg-info

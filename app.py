@@ -1,41 +1,22 @@
-"""The app's router: session state, language, and the pages. Run with `make run`."""
+"""The app's entry point: the language switch at the top, the state links and seats bring, and
+the pages of `webapp.routes`. Run with `make run`."""
 
 import streamlit as st
 
-import coaching
-import ui
+from webapp import links, resources, routes, seat, state
 
 st.set_page_config(page_title="Career quiz", page_icon=":material/explore:", layout="centered")
-ui.init_state()
-t = ui.text()
-
+state.init()
 st.radio(
-    t.t("nav.language"),
+    resources.text().t("nav.language"),
     options=["fr", "en"],
     format_func=lambda code: {"fr": "Français", "en": "English"}[code],
-    key="lang",
-    on_change=ui.relabel_choices,
+    key=state.LANG,
+    on_change=state.relabel_choices,
     horizontal=True,
     label_visibility="collapsed",
 )
-t = ui.text()  # the radio may just have changed the language
-ui.apply_link()
-ui.show_link_error()
-coaching.keep_seat_in_url()
-
-page = st.navigation(
-    [
-        st.Page("views/home.py", title=t.t("nav.home"), icon=":material/home:", default=True),
-        st.Page("views/quiz.py", title=t.t("nav.quiz"), icon=":material/edit_note:"),
-        st.Page("views/results.py", title=t.t("nav.results"), icon=":material/radar:"),
-        st.Page("views/explore.py", title=t.t("nav.explore"), icon=":material/tune:"),
-        st.Page("views/roles.py", title=t.t("nav.roles"), icon=":material/work:"),
-        st.Page("views/join.py", title=t.t("nav.join"), icon=":material/group_add:"),
-        st.Page("views/coach.py", title=t.t("nav.coach"), icon=":material/co_present:"),
-        # Reached from the Coach page and from a personal link, not from the menu.
-        st.Page("views/dashboard.py", title=t.t("nav.dashboard"), icon=":material/monitoring:", visibility="hidden"),
-        st.Page("views/withdraw.py", title=t.t("nav.withdraw"), icon=":material/delete:", visibility="hidden"),
-    ],
-    position="top",
-)
-page.run()
+links.apply_link()
+links.show_link_error()
+seat.keep_seat_in_url()
+routes.navigation(resources.text()).run()  # the text again: the radio may just have changed it

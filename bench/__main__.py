@@ -12,8 +12,7 @@ import numpy as np
 
 from quiz.banks import load_bank
 from quiz.cli import score_frame
-from quiz.matching import rank_roles
-from quiz.scoring import score_answers
+from quiz.result import person_result
 
 PEOPLE = 2_000
 REPEATS = 5
@@ -29,8 +28,7 @@ def main() -> None:
     def baseline() -> None:
         # What the app does for one person, repeated for everyone.
         for row in answers:
-            scores = score_answers(bank, dict(zip(question_ids, map(int, row), strict=True)))
-            rank_roles(bank, scores)
+            person_result(bank, dict(zip(question_ids, map(int, row), strict=True)))
 
     def vectorised() -> None:
         score_frame(bank, ids, answers)

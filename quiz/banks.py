@@ -19,48 +19,39 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
+from quiz.model import (
+    FAMILIES,
+    KINDS,
+    LEVELS,
+    REQUIRED_SECTIONS,
+    SECTIONS,
+    Bank,
+    Dimension,
+    Question,
+    Role,
+    SectionItem,
+    Target,
+    Text,
+)
 from quiz.tables import Problem, Row, Table, TableError, parse_number, read_table
 
 __all__ = [
+    "COLUMNS",
     "DATA_DIR",
-    "FAMILIES",
-    "KINDS",
-    "LANGUAGES",
-    "LEVELS",
+    "FILES",
     "MIN_ITEMS_PER_DIMENSION",
-    "REQUIRED_SECTIONS",
-    "SECTIONS",
-    "Bank",
+    "TARGET_RANGE",
+    "WEIGHTS",
     "BankError",
-    "Dimension",
-    "Lang",
-    "Question",
-    "Role",
-    "SectionItem",
-    "Target",
-    "Text",
     "load_bank",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-Lang = Literal["en", "fr"]
-LANGUAGES: tuple[Lang, ...] = ("fr", "en")
-
-KINDS = ("preference", "skill", "situation")
-FAMILIES = ("tech", "product", "design", "data", "marketing", "communication")
-LEVELS = ("entry", "mid", "senior", "executive")
-SECTIONS = ("responsibilities", "skills", "kpis", "collaborators", "background", "frictions")
-# Frictions are the seed's CTO/CPO conflicts; the other sections are what every role must have.
-REQUIRED_SECTIONS = SECTIONS[:-1]
-
-# DESIGN.md asks for at least 4 items per dimension; issue 2 raised it to 5. With 5 items on a
-# 1-5 scale a dimension score moves in steps of 5 points, so profile targets that are multiples
-# of 5 can be reached exactly.
+# At least 5 items per dimension: with 5 items on a 1-5 scale a dimension score moves in steps of
+# 5 points, so profile targets that are multiples of 5 can be reached exactly.
 MIN_ITEMS_PER_DIMENSION = 5
 TARGET_RANGE = (0, 100)
 WEIGHTS = (1, 2, 3)
@@ -112,114 +103,6 @@ COLUMNS = {
         "source",
     ),
 }
-
-
-@dataclass(frozen=True)
-class Text:
-    """A piece of content in both languages."""
-
-    en: str
-    fr: str
-
-    def __call__(self, lang: Lang) -> str:
-        return self.fr if lang == "fr" else self.en
-
-
-@dataclass(frozen=True)
-class Dimension:
-    """A trait the quiz measures, with what a low and a high score mean."""
-
-    id: str
-    name: Text
-    description: Text
-    low: Text
-    high: Text
-    source: str
-
-
-@dataclass(frozen=True)
-class Question:
-    """One statement to agree with; `keyed` is +1, or -1 when agreeing lowers the dimension."""
-
-    id: str
-    dimension: str
-    keyed: int
-    kind: str
-    text: Text
-    source: str
-
-
-@dataclass(frozen=True)
-class SectionItem:
-    """One bullet of a role section, with where it comes from (a seed id or `ours`)."""
-
-    text: Text
-    source: str
-
-
-@dataclass(frozen=True)
-class Target:
-    """A role's expected level on one dimension, how much it matters (1-3), and why."""
-
-    dimension: str
-    level: int
-    weight: int
-    rationale: Text
-    source: str
-
-
-@dataclass(frozen=True)
-class Role:
-    """A job the quiz can point to: its description, its sections and its target profile."""
-
-    id: str
-    family: str
-    level: str
-    name: Text
-    summary: Text
-    leads_from: tuple[str, ...]
-    source: str
-    sections: tuple[tuple[str, tuple[SectionItem, ...]], ...]
-    profile: tuple[Target, ...]
-
-    def section(self, name: str) -> tuple[SectionItem, ...]:
-        """The items of one section, empty if the role has none (only CTO/CPO have frictions)."""
-        return dict(self.sections).get(name, ())
-
-    def target(self, dimension: str) -> Target:
-        return next(t for t in self.profile if t.dimension == dimension)
-
-
-@dataclass(frozen=True)
-class Bank:
-    """Everything the quiz knows, validated. `version` changes whenever any bank file does."""
-
-    dimensions: tuple[Dimension, ...]
-    questions: tuple[Question, ...]
-    roles: tuple[Role, ...]
-    version: str
-    _roles_by_id: dict[str, Role] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        # Derived here, not passed in, so that dataclasses.replace(bank, roles=...) rebuilds it.
-        object.__setattr__(self, "_roles_by_id", {r.id: r for r in self.roles})
-
-    @property
-    def dimension_ids(self) -> tuple[str, ...]:
-        return tuple(d.id for d in self.dimensions)
-
-    def dimension(self, dimension_id: str) -> Dimension:
-        return next(d for d in self.dimensions if d.id == dimension_id)
-
-    def role(self, role_id: str) -> Role:
-        """The role with this id; KeyError names the known ids if there is none."""
-        try:
-            return self._roles_by_id[role_id]
-        except KeyError:
-            raise KeyError(f"unknown role {role_id!r}; known: {', '.join(self._roles_by_id)}") from None
-
-    def question(self, question_id: str) -> Question:
-        return next(q for q in self.questions if q.id == question_id)
 
 
 class BankError(ValueError):

@@ -12,8 +12,8 @@ from typing import TypeVar
 import pandas as pd
 import plotly.graph_objects as go
 
-from quiz.banks import Bank
 from quiz.i18n import Strings
+from quiz.model import Bank
 from quiz.scoring import DimensionScores
 
 __all__ = ["counts_figure", "group_radar_figure", "profile_table", "radar_figure"]
@@ -69,17 +69,7 @@ def radar_figure(
             )
         )
     if scores is not None:
-        figure.add_trace(
-            go.Scatterpolar(
-                r=_closed(list(scores.values)),
-                theta=labels,
-                name=strings.t("chart.you"),
-                line={"color": PERSON_COLOUR, "width": 3},
-                fill="toself",
-                opacity=0.7,
-                hovertemplate=HOVER,
-            )
-        )
+        figure.add_trace(_person_trace(list(scores.values), labels, strings.t("chart.you")))
     return _laid_out(figure, bank)
 
 
@@ -101,18 +91,21 @@ def group_radar_figure(bank: Bank, strings: Strings, mean: Sequence[float], spre
                 hovertemplate=HOVER,
             )
         )
-    figure.add_trace(
-        go.Scatterpolar(
-            r=_closed(list(mean)),
-            theta=labels,
-            name=strings.t("dashboard.mean"),
-            line={"color": PERSON_COLOUR, "width": 3},
-            fill="toself",
-            opacity=0.7,
-            hovertemplate=HOVER,
-        )
-    )
+    figure.add_trace(_person_trace(list(mean), labels, strings.t("dashboard.mean")))
     return _laid_out(figure, bank)
+
+
+def _person_trace(values: list[float], labels: list[str], name: str) -> go.Scatterpolar:
+    """The profile of a person (or a group's average): solid, filled, over the roles' dashes."""
+    return go.Scatterpolar(
+        r=_closed(values),
+        theta=labels,
+        name=name,
+        line={"color": PERSON_COLOUR, "width": 3},
+        fill="toself",
+        opacity=0.7,
+        hovertemplate=HOVER,
+    )
 
 
 def counts_figure(labels: Sequence[str], counts: Sequence[float], axis_title: str) -> go.Figure:

@@ -13,10 +13,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from quiz.banks import DATA_DIR, Bank, BankError, load_bank
-from quiz.matching import flat_reasons, match_matrix, tied_with_top
-from quiz.scoring import SCALE, score_matrix
-from quiz.tables import Problem, TableError, parse_number, read_table
+from quiz.answer_sheet import read_answer_sheet
+from quiz.banks import DATA_DIR, BankError, load_bank
+from quiz.model import Bank
+from quiz.result import people_results
+from quiz.scoring import FloatArray
+from quiz.tables import Problem, TableError, read_table
 
 __all__ = ["main", "score_frame"]
 
@@ -36,56 +38,43 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _answer_matrix(bank: Bank, path: Path) -> tuple[list[str], np.ndarray]:
-    """Read the answers file into person ids and a people x questions array.
+def _answer_matrix(bank: Bank, path: Path) -> tuple[list[str], FloatArray]:
+    """Read the answers file into person ids and a people x questions array (`bank.questions`
+    order), with `quiz.answer_sheet`: question ids as headers, answers 1 to 5.
 
     Raises:
         TableError: listing every missing column and every cell that is not a whole number 1-5.
     """
-    table = read_table(path)
+    sheet = read_answer_sheet(bank, read_table(path), ID_COLUMNS)
     problems: list[Problem] = []
-    missing = [q.id for q in bank.questions if q.id not in table.columns]
-    if missing:
-        problems.append(Problem(table.name, 1, "", f"missing question column(s): {', '.join(missing)}."))
-    id_column = next((c for c in ID_COLUMNS if c in table.columns), None)
-    ids: list[str] = []
-    values = np.zeros((len(table.rows), len(bank.questions)))
-    for i, row in enumerate(table.rows):
-        ids.append(row[id_column] if id_column else str(i + 1))
-        for j, question in enumerate(bank.questions):
-            if question.id not in table.columns:
-                continue
-            number = parse_number(row[question.id])
-            if number not in SCALE:
-                problems.append(
-                    Problem(table.name, row.line, question.id, f"{row[question.id]!r} is not an answer: use 1 to 5.")
-                )
-            else:
-                values[i, j] = number
-    if not table.rows:
-        problems.append(Problem(table.name, 1, "", "no answers: add one row per person under the header."))
+    if sheet.missing:
+        problems.append(Problem(sheet.name, 1, "", f"missing question column(s): {', '.join(sheet.missing)}."))
+    for _, first, second in sheet.duplicates:
+        problems.append(Problem(sheet.name, 1, second, f"the same question as the column {first!r}: keep one."))
+    for row in sheet.rows:
+        for question_id, cell in row.not_answers:
+            problems.append(Problem(sheet.name, row.line, question_id, f"{cell!r} is not an answer: use 1 to 5."))
+    if not sheet.rows:
+        problems.append(Problem(sheet.name, 1, "", "no answers: add one row per person under the header."))
     if problems:
         raise TableError(problems)
-    return ids, values
+    ids = [row.name if sheet.name_column else str(i + 1) for i, row in enumerate(sheet.rows)]
+    values = np.array([[row.answers[q.id] for q in bank.questions] for row in sheet.rows], dtype=float)
+    return ids, values.reshape(len(sheet.rows), len(bank.questions))
 
 
-def score_frame(bank: Bank, ids: list[str], answers: np.ndarray, top: int = 3) -> pd.DataFrame:
-    """Dimension scores, flat-profile flag and top matches for people x questions `answers`.
-
-    All arrays, no loop per person: 10,000 people take a fraction of a second.
-    """
-    scores = score_matrix(bank, answers)
-    match, _, _ = match_matrix(bank, scores)
-    order = np.argsort(-match, axis=1, kind="stable")
-    role_ids = np.array([r.id for r in bank.roles])
-    frame = pd.DataFrame(scores.round(1), columns=list(bank.dimension_ids))
+def score_frame(bank: Bank, ids: list[str], answers: FloatArray, top: int = 3) -> pd.DataFrame:
+    """Dimension scores, flat-profile flag and top matches for people x questions `answers`
+    (see `quiz.result.people_results`: all arrays, no loop per person)."""
+    results = people_results(bank, answers)
+    frame = pd.DataFrame(results.scores.round(1), columns=list(bank.dimension_ids))
     frame.insert(0, "person", ids)
-    frame["flat"] = flat_reasons(scores, answers)
-    frame["tied_top"] = tied_with_top(match).sum(axis=1)  # 1: a clear first
-    rows = np.arange(len(ids))
+    frame["flat"] = results.flat
+    frame["tied_top"] = results.tied.sum(axis=1)  # 1: a clear first
     for k in range(min(top, len(bank.roles))):
-        frame[f"match_{k + 1}"] = role_ids[order[:, k]]
-        frame[f"match_{k + 1}_score"] = match[rows, order[:, k]].round(1)
+        roles, match = results.ranked(k)
+        frame[f"match_{k + 1}"] = roles
+        frame[f"match_{k + 1}_score"] = match.round(1)
     return frame
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quiz.banks import Bank, Dimension, Lang, Text
 from quiz.i18n import Strings
+from quiz.model import Bank, Dimension, Lang, Text
 from quiz.scoring import DimensionScores
 
 __all__ = [

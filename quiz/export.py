@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
-from quiz.banks import Bank, Lang
 from quiz.group import TOP, Participant, answer_matrix, group_frame
 from quiz.matching import Ranking
+from quiz.model import Bank, Lang
 from quiz.scoring import DimensionScores, check_answers, quiz_order
 
 __all__ = [
@@ -170,7 +170,7 @@ def session_frame(bank: Bank, participants: Sequence[Participant]) -> pd.DataFra
     dimension id with the score, and `top_1`..`top_3` (role ids) with `top_1_match`..
     `top_3_match`. Headers are ids, the same in every language, so that files from several
     sessions stack; the "questions" sheet of the Excel export gives the texts."""
-    frame = group_frame(bank, participants, "en")
+    frame = group_frame(bank, participants)
     answers = pd.DataFrame(answer_matrix(bank, participants).astype(int), columns=[q.id for q in bank.questions])
     tops = [column for k in range(1, TOP + 1) for column in (f"top_{k}", f"top_{k}_match")]
     return pd.concat(

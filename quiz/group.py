@@ -24,9 +24,10 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from quiz.banks import Bank, Lang
-from quiz.matching import TIE_MARGIN, Ranking, flat_reasons, match_matrix, rank_roles, tied_with_top
-from quiz.scoring import SCALE, DimensionScores, FloatArray, quiz_order, score_answers, score_matrix
+from quiz.matching import TIE_MARGIN, match_matrix
+from quiz.model import Bank, Lang
+from quiz.result import PersonResult, people_results, person_result
+from quiz.scoring import SCALE, FloatArray
 
 __all__ = [
     "FLAT",
@@ -130,36 +131,29 @@ def answer_matrix(bank: Bank, participants: Sequence[Participant]) -> FloatArray
     )
 
 
-def group_frame(bank: Bank, participants: Sequence[Participant], lang: Lang) -> pd.DataFrame:
+def group_frame(bank: Bank, participants: Sequence[Participant]) -> pd.DataFrame:
     """One row per participant, in the given order: `id`, `name` (see `display_names`), one
     column per dimension id (score 0-100, one decimal), `top_1`..`top_3` (role ids) with
     `top_1_match`..`top_3_match`, `tied_top` (how many roles share the first place; 1 = a clear
     first), `tied_roles` (their ids, joined by "|") and `flat` (the flat-profile reason, "" if
-    none). Role and dimension names are the
-    UI's to add, in its language (`lang` is accepted for symmetry with the exports)."""
-    del lang  # ids only: names are added where they are shown
+    none). Ids only, the same in every language: names are added where they are shown."""
     columns = ["id", "name", *bank.dimension_ids]
     for k in range(1, TOP + 1):
         columns += [f"top_{k}", f"top_{k}_match"]
     columns += ["tied_top", "tied_roles", "flat"]
     if not participants:
         return pd.DataFrame(columns=columns)
-    answers = answer_matrix(bank, participants)
-    scores = score_matrix(bank, answers)
-    match, _, _ = match_matrix(bank, scores)
-    order = np.argsort(-match, axis=1, kind="stable")
-    role_ids = np.array([r.id for r in bank.roles])
-    rows = np.arange(len(participants))
-    frame = pd.DataFrame(scores.round(1), columns=list(bank.dimension_ids))
+    results = people_results(bank, answer_matrix(bank, participants))
+    frame = pd.DataFrame(results.scores.round(1), columns=list(bank.dimension_ids))
     frame.insert(0, "name", display_names(participants))
     frame.insert(0, "id", [p.id for p in participants])
     for k in range(min(TOP, len(bank.roles))):
-        frame[f"top_{k + 1}"] = role_ids[order[:, k]]
-        frame[f"top_{k + 1}_match"] = match[rows, order[:, k]].round(1)
-    tied = tied_with_top(match)
-    frame["tied_top"] = tied.sum(axis=1)
-    frame["tied_roles"] = ["|".join(role_ids[row]) for row in tied]
-    frame["flat"] = flat_reasons(scores, answers)
+        roles, match = results.ranked(k)
+        frame[f"top_{k + 1}"] = roles
+        frame[f"top_{k + 1}_match"] = match.round(1)
+    frame["tied_top"] = results.tied.sum(axis=1)
+    frame["tied_roles"] = ["|".join(roles) for roles in results.tied_roles()]
+    frame["flat"] = results.flat
     return frame[columns]
 
 
@@ -220,7 +214,10 @@ def compare_roles(bank: Bank, frame: pd.DataFrame, role_a: str, role_b: str) -> 
     )
 
 
-def participant_result(bank: Bank, participant: Participant) -> tuple[DimensionScores, Ranking]:
-    """One participant's full result, as they saw it on their results page."""
-    scores = score_answers(bank, participant.answers)
-    return scores, rank_roles(bank, scores, [participant.answers[q.id] for q in quiz_order(bank)])
+def participant_result(bank: Bank, participant: Participant) -> PersonResult:
+    """One participant's full result, as they saw it on their results page.
+
+    Raises:
+        AnswerError: the answers cannot be scored with this bank (see `split_scorable`).
+    """
+    return person_result(bank, participant.answers)

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from quiz.banks import LANGUAGES, Lang
+from quiz.model import LANGUAGES, Lang
 
 __all__ = ["LOCALES_DIR", "Strings", "pick_language", "strings"]
 

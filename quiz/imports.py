@@ -5,9 +5,8 @@ Rules:
 - The file is read like the banks (`quiz/tables.py`): comma, semicolon or tab, UTF-8, UTF-16 or
   Windows-1252, spreadsheet leftovers ignored. At most MAX_ROWS rows and MAX_BYTES bytes.
 - A column is a question when its header is the question's id (`tech_1`) or the question's text
-  in French or English. Texts are compared after Unicode NFC normalisation, with runs of spaces
-  collapsed and, as the table reader lower-cases headers, without regard to case; an online
-  form's "1. " numbering or a trailing colon is not stripped: the text must be the question's.
+  in French or English, compared as `quiz.answer_sheet` says (the reader the command line uses
+  too): the text must be the question's.
 - Every question of the bank needs a column: a form that lacks one cannot be scored at all,
   which one file-level message says better than a rejection on every row.
 - An optional pseudonym column: `pseudonym`, `pseudo`, `name`, `nom`, `participant` or `id`.
@@ -21,16 +20,14 @@ Rules:
 from __future__ import annotations
 
 import csv
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from quiz.banks import Bank
-from quiz.scoring import SCALE
-from quiz.storage import PSEUDONYM_MAX
-from quiz.tables import TableError, parse_number, parse_table
+from quiz.answer_sheet import read_answer_sheet
+from quiz.model import Bank
+from quiz.sessions import PSEUDONYM_MAX
+from quiz.tables import TableError, parse_table
 
 __all__ = [
     "MAX_BYTES",
@@ -94,41 +91,10 @@ class ImportReport:
     ignored_columns: tuple[str, ...]
 
 
-def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().lower()
-
-
-def _question_columns(bank: Bank, headers: tuple[str, ...]) -> tuple[dict[str, str], tuple[str, ...]]:
-    """question id -> header, and the headers that are neither a question nor the pseudonym."""
-    names: dict[str, str] = {}
-    for question in bank.questions:
-        for name in (question.id, question.text("fr"), question.text("en")):
-            names[_key(name)] = question.id
-    found: dict[str, str] = {}
-    ignored: list[str] = []
-    for header in headers:
-        question_id = names.get(_key(header))
-        if question_id is None:
-            if header not in PSEUDONYM_COLUMNS:
-                ignored.append(header)
-        elif question_id in found:
-            raise ImportFileError("duplicate_column", f"{found[question_id]!r} and {header!r} ({question_id})")
-        else:
-            found[question_id] = header
-    return found, tuple(ignored)
-
-
 def _first(items: list[str], separator: str, shown: int = 3) -> str:
     """The first few items, and how many more: a row of 35 bad cells stays readable."""
     more = f"{separator}… (+{len(items) - shown})" if len(items) > shown else ""
     return separator.join(items[:shown]) + more
-
-
-def _answer(cell: str, labels: Mapping[str, int]) -> int | None:
-    number = parse_number(cell)
-    if number is not None:
-        return int(number) if number in SCALE else None
-    return labels.get(_key(cell))
 
 
 def read_import(bank: Bank, data: bytes, filename: str, labels: Mapping[str, int]) -> ImportReport:
@@ -147,33 +113,28 @@ def read_import(bank: Bank, data: bytes, filename: str, labels: Mapping[str, int
         raise ImportFileError("unreadable", str(error)) from None
     if len(table.rows) > MAX_ROWS:
         raise ImportFileError("too_big")
-    columns, ignored = _question_columns(bank, table.columns)
-    if not columns:
+    sheet = read_answer_sheet(bank, table, PSEUDONYM_COLUMNS, by_text=True, labels=labels)
+    if sheet.duplicates:
+        question_id, first, second = sheet.duplicates[0]
+        raise ImportFileError("duplicate_column", f"{first!r} and {second!r} ({question_id})")
+    if not sheet.columns:
         raise ImportFileError("no_questions")
-    missing = [q.id for q in bank.questions if q.id not in columns]
-    if missing:
-        raise ImportFileError("missing_questions", ", ".join(missing))
-    if not table.rows:
+    if sheet.missing:
+        raise ImportFileError("missing_questions", ", ".join(sheet.missing))
+    if not sheet.rows:
         raise ImportFileError("no_rows")
-    words = {_key(word): value for word, value in labels.items()}
-    pseudonym_column = next((c for c in PSEUDONYM_COLUMNS if c in table.columns), None)
+    columns = sheet.columns
     accepted: list[ImportedRow] = []
     rejected: list[RejectedRow] = []
-    for row in table.rows:
-        pseudonym = row.cells.get(pseudonym_column, "") if pseudonym_column else ""
-        empty = [columns[q.id] for q in bank.questions if not row.cells.get(columns[q.id], "")]
-        wrong = [
-            f"{columns[q.id]}: {row.cells[columns[q.id]]!r}"
-            for q in bank.questions
-            if row.cells.get(columns[q.id], "") and _answer(row.cells[columns[q.id]], words) is None
-        ]
+    for row in sheet.rows:
+        empty = [columns[question_id] for question_id in row.empty]
+        wrong = [f"{columns[question_id]}: {cell!r}" for question_id, cell in row.invalid]
         if empty:
             rejected.append(RejectedRow(row.line, "missing_answers", _first(empty, ", ")))
         elif wrong:
             rejected.append(RejectedRow(row.line, "not_an_answer", _first(wrong, "; ")))
-        elif len(pseudonym) > PSEUDONYM_MAX:
-            rejected.append(RejectedRow(row.line, "pseudonym_too_long", pseudonym[:PSEUDONYM_MAX] + "…"))
+        elif len(row.name) > PSEUDONYM_MAX:
+            rejected.append(RejectedRow(row.line, "pseudonym_too_long", row.name[:PSEUDONYM_MAX] + "…"))
         else:
-            answers = {q.id: _answer(row.cells[columns[q.id]], words) for q in bank.questions}
-            accepted.append(ImportedRow(row.line, pseudonym, {k: v for k, v in answers.items() if v is not None}))
-    return ImportReport(tuple(accepted), tuple(rejected), columns, ignored)
+            accepted.append(ImportedRow(row.line, row.name, dict(row.answers)))
+    return ImportReport(tuple(accepted), tuple(rejected), dict(columns), sheet.ignored)

@@ -35,7 +35,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Literal
 
-from quiz.banks import Bank, Question
+from quiz.model import Bank, Question
 from quiz.scoring import SCALE, check_answers, quiz_order
 
 __all__ = ["FORMAT_VERSION", "MAX_TOKEN_CHARS", "LinkError", "LinkErrorReason", "decode_answers", "encode_answers"]

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from quiz.banks import Bank
+from quiz.model import Bank
 from quiz.scoring import SCALE, DimensionScores
 
 __all__ = [

@@ -8,8 +8,8 @@ strengths and gaps for the best matches; the best match's full description. A fl
 the limits.
 
 Rules the layout follows:
-- the figures come from the same functions as the app (`score_answers`, `rank_roles`,
-  `explain`), so the report and the screen always agree;
+- the figures and their wording come from the same functions as the app (`person_result`,
+  `explain`, `headline`, `describe_role`), so the report and the screen always agree;
 - every text goes through `multi_cell` or a table with automatic page breaks: nothing is cut, a
   long item flows onto the next page; headings move to the next page rather than end one alone;
 - the radar is vector drawing (polygons) by fpdf2: no plotly, no kaleido, no Chrome, so the
@@ -29,11 +29,13 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
 
-from quiz.banks import SECTIONS, Bank, Role
+from quiz.describe import describe_role, headline
 from quiz.explain import explain, fit_lines, why_sentence
 from quiz.i18n import Strings
-from quiz.matching import SHAPE_SHARE, TIE_MARGIN, Ranking, rank_roles
-from quiz.scoring import DimensionScores, quiz_order, score_answers
+from quiz.matching import SHAPE_SHARE, TIE_MARGIN, Ranking
+from quiz.model import Bank, Role
+from quiz.result import PersonResult, person_result
+from quiz.scoring import DimensionScores
 
 __all__ = ["FONT_DIR", "build_report", "format_date", "radar_points"]
 
@@ -204,23 +206,15 @@ def _title_block(pdf: FPDF, bank: Bank, strings: Strings, created: datetime) -> 
     pdf.ln(5)
 
 
-def _headline(pdf: FPDF, bank: Bank, strings: Strings, ranking: Ranking, scores: DimensionScores) -> None:
+def _headline(pdf: FPDF, bank: Bank, strings: Strings, result: PersonResult) -> None:
     """The best match with its figure, the roles tied with it, and why it fits."""
-    lang = strings.lang
-    top = bank.role(ranking.top.role_id)
-    _paragraph(
-        pdf,
-        strings.t("results.top", role=top.name(lang), match=round(ranking.top.match)),
-        size=13,
-        colour=PERSON_COLOUR,
-        bold=True,
-    )
+    words = headline(bank, result, strings)
+    _paragraph(pdf, words.best, size=13, colour=PERSON_COLOUR, bold=True)
     pdf.ln(1.5)
-    others = [bank.role(m.role_id).name(lang) for m in ranking.tied_top[1:]]
-    if others:
-        _paragraph(pdf, strings.t("results.tie", roles=", ".join(others)))
+    if words.ties:
+        _paragraph(pdf, words.ties)
         pdf.ln(1.5)
-    _paragraph(pdf, why_sentence(bank, explain(bank, scores, top.id), strings))
+    _paragraph(pdf, words.why)
     pdf.ln(5)
 
 
@@ -470,29 +464,23 @@ def _explanations(pdf: FPDF, bank: Bank, strings: Strings, scores: DimensionScor
 
 
 def _role_details(pdf: FPDF, bank: Bank, strings: Strings, role: Role) -> None:
-    """A role's full description, as the app's role view shows it: summary, every section, the
-    path to it, and where the text comes from. On a seed role, what is ours is marked with †
-    so that the seed articles' own statements stay recognisable (paths are always ours)."""
-    lang = strings.lang
-    ours = " †" if role.source != "ours" else ""
-    _heading(pdf, strings.t("report.role_details", role=role.name(lang)), space_after=20)
-    _paragraph(pdf, f"{strings.t('family.' + role.family)} · {strings.t('level.' + role.level)}", colour=MUTED_COLOUR)
+    """A role's full description, as the app's role view shows it (`describe_role`): summary,
+    every section, the path to it, and where the text comes from, our additions marked."""
+    description = describe_role(bank, role, strings)
+    _heading(pdf, strings.t("report.role_details", role=description.name), space_after=20)
+    _paragraph(pdf, description.kind, colour=MUTED_COLOUR)
     pdf.ln(1.5)
-    _paragraph(pdf, role.summary(lang))
+    _paragraph(pdf, description.summary)
     pdf.ln(3)
-    for section in SECTIONS:
-        items = role.section(section)
-        if items:
-            _heading(pdf, strings.t("section." + section), size=11, space_after=2 * LINE)
-            _bullets(pdf, [f"{item.text(lang)}{ours if item.source == 'ours' else ''}" for item in items])
-            pdf.ln(2)
-    if role.leads_from:
-        names = ", ".join(bank.role(r).name(lang) for r in role.leads_from)
-        _keep_space(pdf, 2 * LINE)
-        _label_and_text(pdf, strings.t("section.path"), f"{strings.t('roles.path', roles=names)}{ours}")
+    for section in description.sections:
+        _heading(pdf, section.title, size=11, space_after=2 * LINE)
+        _bullets(pdf, section.items)
         pdf.ln(2)
-    source = "roles.sources_ours" if role.source == "ours" else "roles.sources_seed"
-    _paragraph(pdf, strings.t(source), size=8.5, colour=MUTED_COLOUR)
+    if description.path:
+        _keep_space(pdf, 2 * LINE)
+        _label_and_text(pdf, description.path_label, description.path)
+        pdf.ln(2)
+    _paragraph(pdf, description.sources, size=8.5, colour=MUTED_COLOUR)
     pdf.ln(5)
 
 
@@ -531,9 +519,8 @@ def _reading_notes(pdf: FPDF, strings: Strings, flat: bool) -> None:
 def build_report(bank: Bank, strings: Strings, answers: Mapping[str, int], created: datetime) -> bytes:
     """The A4 PDF report of one person's complete answers, in `strings.lang`.
 
-    Scores, ranking and explanations are computed here exactly as the results page does (the
-    raw answers, in quiz order, go to `rank_roles` to detect straight-lining). A flat profile
-    gets no ranking: the app's explanation of why, and the profile, instead.
+    Scores, ranking and explanations come from `person_result`, as on the results page. A flat
+    profile gets no ranking: the app's explanation of why, and the profile, instead.
 
     Args:
         bank: the validated bank; its `version` is printed so the report says which bank made it.
@@ -545,10 +532,10 @@ def build_report(bank: Bank, strings: Strings, answers: Mapping[str, int], creat
         The PDF file's bytes.
 
     Raises:
-        AnswerError: an answer is missing, unknown or off the scale (from `score_answers`).
+        AnswerError: an answer is missing, unknown or off the scale (from `person_result`).
     """
-    scores = score_answers(bank, answers)
-    ranking = rank_roles(bank, scores, [answers[q.id] for q in quiz_order(bank)])
+    result = person_result(bank, answers)
+    scores, ranking = result.scores, result.ranking
 
     pdf = _ReportPDF(strings)
     pdf.set_title(strings.t("report.title"))
@@ -564,7 +551,7 @@ def build_report(bank: Bank, strings: Strings, answers: Mapping[str, int], creat
         _reading_notes(pdf, strings, flat=True)
     else:
         top = bank.role(ranking.top.role_id)
-        _headline(pdf, bank, strings, ranking, scores)
+        _headline(pdf, bank, strings, result)
         _profile(pdf, bank, strings, scores, top)
         # How to read the figures, and their limits, before the figures themselves.
         _reading_notes(pdf, strings, flat=False)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from quiz.banks import Bank, Question
+from quiz.model import Bank, Question
 
 __all__ = [
     "QUESTIONS_PER_STEP",

@@ -34,9 +34,9 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from quiz.banks import Bank
 from quiz.explain import CLOSE_GAP
 from quiz.matching import Ranking, match_matrix, rank_roles
+from quiz.model import Bank
 from quiz.scoring import DimensionScores
 
 __all__ = [
@@ -215,7 +215,7 @@ def apply_overrides(scores: DimensionScores, overrides: Mapping[str, float]) -> 
     if off:
         listed = ", ".join(f"{d}={overrides[d]!r}" for d in off)
         raise ValueError(f"scores must lie within {low:g}..{high:g}; not so for: {listed}")
-    values = tuple(float(overrides.get(d, v)) for d, v in zip(scores.dimensions, scores.values, strict=True))
+    values = tuple(float(overrides.get(d, v)) for d, v in scores.as_dict().items())
     return DimensionScores(scores.dimensions, values)
 
 

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
-from quiz.banks import Bank, load_bank
+from quiz.banks import load_bank
+from quiz.model import Bank
 from tests.support.personas import persona_answers
 from tests.support.postgres import PostgresServer
 

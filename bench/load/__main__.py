@@ -34,11 +34,11 @@ def _quiz() -> tuple[Quiz, list[list[str]]]:
     return Quiz(questions=sum(map(len, steps)), roles=len(bank.roles)), steps
 
 
-def _app_script(given: str | None) -> str:
+def _app_script(given: str | None, project: Path) -> str:
     if given:
         return given
     for candidate in APP_SCRIPTS:
-        if (ROOT / candidate).exists():
+        if (project / candidate).exists():
             return candidate
     raise SystemExit(f"no app entry script found among {', '.join(APP_SCRIPTS)}; pass --app")
 
@@ -51,6 +51,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--url", help="ws://HOST:PORT of a running deployment (loopback): start nothing for the app")
     parser.add_argument("--app", help="the app's entry script, relative to the project (default: found)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=ROOT,
+        help="the checkout to measure (default: this one), e.g. an exported older commit for a 'before' figure",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--timeout", type=float, default=600.0, help="time limit per target (s), default 600")
     parser.add_argument("--interaction-timeout", type=float, default=120.0, help="per interaction (s)")
@@ -73,6 +79,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 async def _main(args: argparse.Namespace) -> int:
+    project = args.project.resolve()
+    # The bank and the storage module are read from the checkout measured, not from this one.
+    sys.path.insert(0, str(project))
     quiz, steps = _quiz()
     options = Options(
         scenario=cast(Scenario, args.scenario),
@@ -83,10 +92,11 @@ async def _main(args: argparse.Namespace) -> int:
         interaction_timeout=args.interaction_timeout,
         database=args.database,
         server_args=tuple(args.server_arg),
+        project=project,
         probes=args.probes,
     )
     timestamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    app_target = Target("app", _app_script(args.app), url=args.url)
+    app_target = Target("app", _app_script(args.app, project), url=args.url)
     print(f"load: {args.scenario}, N = {args.n}, {args.servers} server(s): app ({app_target.script})", flush=True)
     app = await run_target(app_target, options, quiz)
     print(f"app: {app.completed}/{app.n} completed in {app.elapsed:.1f} s", flush=True)
@@ -108,6 +118,7 @@ async def _main(args: argparse.Namespace) -> int:
         "seed": args.seed,
         "timestamp": timestamp,
         "app_script": app_target.script,
+        "project": str(project),
         "server_args": list(args.server_arg),
     }
     built = report.build(meta, app, bare)

@@ -22,6 +22,7 @@ from functools import partial
 from typing import Final, Literal
 
 from bench.load.protocol import Client, Page, ProtocolError, Value, Widget
+from deploy.proxy import ROUTE_COOKIE
 
 Scenario = Literal["workshop", "stress", "finish"]
 
@@ -36,7 +37,6 @@ ARRIVAL_WINDOW: Final = 60.0
 # The finish scenario: everyone clicks Finish within this window once all are on the last step.
 FINISH_WINDOW: Final = 1.0
 # The cookie a proxy hashes on to keep a participant on one server.
-STICKY_COOKIE: Final = "quizlb"
 _CODE_IN_LINK = re.compile(r"[?&]code=([A-Za-z0-9-]+)")
 
 
@@ -192,7 +192,7 @@ async def coach(shared: Shared, code_ready: asyncio.Event) -> None:
     """Create a session, read its join code, open its dashboard and keep it refreshing as the
     browser does: one fragment rerun every `run_every` seconds, never two at once."""
     rec = shared.recorder
-    client = Client(shared.base_url, cookie=f"{STICKY_COOKIE}=coach", timeout=shared.interaction_timeout)
+    client = Client(shared.base_url, cookie=f"{ROUTE_COOKIE}=coach", timeout=shared.interaction_timeout)
     shared.clients.append(client)
     page = await rec.timed("coach_open", client, lambda: client.open("coach"))
     spec = TABLE["create_session"]
@@ -253,7 +253,7 @@ async def participant(shared: Shared, index: int, start_at: float, name: str | N
     (for the interaction that failed) and end this participant only."""
     rng = random.Random(shared.seed * 1_000_003 + index)
     who = name or pseudonym(index)
-    client = Client(shared.base_url, cookie=f"{STICKY_COOKIE}={who}", timeout=shared.interaction_timeout)
+    client = Client(shared.base_url, cookie=f"{ROUTE_COOKIE}={who}", timeout=shared.interaction_timeout)
     shared.clients.append(client)
     done = False
     try:

@@ -319,25 +319,26 @@ class Client:
         new = fwd.new_session
         if new.HasField("initialize") and new.initialize.session_id:
             self.session_id = new.initialize.session_id
-        self._learn_pages(new.app_pages)
+        # new_session names pages by title when st.navigation is used: navigation's names win.
+        self._learn_pages(new.app_pages, override=False)
         if new.page_script_hash:
             self._set_page(new.page_script_hash)
 
     def _on_navigation(self, fwd: ForwardMsg) -> None:
         # st.navigation names the page that runs (also after st.switch_page): the browser
         # moves to its address and sends its hash with every later rerun.
-        self._learn_pages(fwd.navigation.app_pages)
+        self._learn_pages(fwd.navigation.app_pages, override=True)
         self._set_page(fwd.navigation.page_script_hash)
 
-    def _learn_pages(self, pages: Sequence[Any]) -> None:
+    def _learn_pages(self, pages: Sequence[Any], override: bool) -> None:
         for app_page in pages:
-            self.pages[app_page.page_script_hash] = app_page.url_pathname
+            if override or app_page.page_script_hash not in self.pages:
+                self.pages[app_page.page_script_hash] = app_page.url_pathname
 
     def _set_page(self, page_hash: str) -> None:
-        if page_hash != self.page_hash:
-            self.page_hash = page_hash
-            if page_hash in self.pages:
-                self.url_path = self.pages[page_hash]
+        self.page_hash = page_hash
+        if page_hash in self.pages:
+            self.url_path = self.pages[page_hash]
 
 
 # The text-bearing elements and the field that holds their text.
@@ -365,10 +366,12 @@ def _collect_delta(fwd: ForwardMsg, page: _Collector) -> None:
         page.exceptions.append(f"{proto.type}: {proto.message}")
     elif kind == "metric":
         page.metrics.append(str(proto.body))
-    elif kind in ("arrow_data_frame", "arrow_table"):
-        page.table_rows.append(_arrow_rows(bytes(proto.data)))
+    elif kind == "dataframe":
+        # Large frames come lazily, with their row count; small ones as one Arrow stream.
+        lazy = proto.HasField("lazy_data")
+        page.table_rows.append(int(proto.lazy_data.row_count) if lazy else _arrow_rows(bytes(proto.arrow_data.data)))
     widget_id = getattr(proto, "id", "")
-    if isinstance(widget_id, str) and widget_id and kind not in ("plotly_chart", "arrow_data_frame"):
+    if isinstance(widget_id, str) and widget_id and kind not in ("plotly_chart", "dataframe"):
         options = getattr(proto, "options", ())
         page.widgets[widget_id] = Widget(
             id=widget_id,

@@ -70,6 +70,7 @@ def summarise(result: Result) -> dict[str, Any]:
         "error_reasons": dict(rec.reasons),
         "first_errors": rec.first_error,
         "cpu_probe_samples": result.cpu_samples_per_kind,
+        "idle_cpu_share": _round(result.idle_cpu_share),
         "notes": result.notes,
     }
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 import time
 from collections import defaultdict
@@ -24,12 +25,14 @@ from typing import Final
 from bench.load import flow
 from bench.load.flow import Quiz, Recorder, Scenario, Shared
 from bench.load.protocol import Client, Page, ProtocolError
-from bench.load.servers import HOST, Stack, Usage, start_nginx, start_postgres, start_streamlit, usage
 from bench.load.verify import Check, check_database
+from deploy.stack import HOST, Stack, Usage, start_nginx, start_postgres, start_streamlit, usage
 
 ROOT: Final = Path(__file__).resolve().parents[2]
-BARE_SCRIPT: Final = "bench/load/bare_app.py"
+# Absolute: the twin runs from the project measured, which may be another checkout.
+BARE_SCRIPT: Final = str(Path(__file__).resolve().parent / "bare_app.py")
 SAMPLE_SECONDS: Final = 0.5
+IDLE_SECONDS: Final = 2.0
 PROBES: Final = 3  # participants run alone after the load, for CPU per interaction
 
 
@@ -54,6 +57,7 @@ class Options:
     interaction_timeout: float
     database: str  # "sqlite", "postgres" or "auto"
     server_args: tuple[str, ...]
+    project: Path = ROOT  # the checkout whose app is measured (servers run from it)
     probes: int = PROBES
 
 
@@ -72,6 +76,7 @@ class Result:
     rss_peak_mib: float
     cpu_per_kind_ms: dict[str, float]
     cpu_samples_per_kind: dict[str, int]
+    idle_cpu_share: float  # of a core, servers doing nothing (after the load)
     last_result_after: float | None
     dashboard_metric: str
     uses_forms: bool | None
@@ -113,22 +118,26 @@ def _launch(target: Target, options: Options, stack: Stack) -> str | None:
     for item in options.server_args:
         name, _, value = item.partition("=")
         extra += [f"--{name}", value]
-    ports = [start_streamlit(stack, target.script, ROOT, env, extra, i) for i in range(options.servers)]
+    ports = [start_streamlit(stack, target.script, options.project, env, extra, i) for i in range(options.servers)]
     if options.servers > 1:
-        stack.url = f"ws://{HOST}:{start_nginx(stack, ports, flow.STICKY_COOKIE)}"
+        stack.url = f"ws://{HOST}:{start_nginx(stack, ports)}"
     else:
         stack.url = f"ws://{HOST}:{ports[0]}"
     return database
 
 
-async def _probe(shared: Shared, pids: Sequence[int], count: int) -> tuple[dict[str, float], dict[str, int]]:
+async def _probe(shared: Shared, pids: Sequence[int], count: int) -> tuple[dict[str, float], dict[str, int], float]:
     """CPU per interaction kind (ms), each interaction run alone; see the module docstring."""
     totals: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
     if not pids:
-        return {}, {}
+        return {}, {}, 0.0
     shared.quiet.set()
     await asyncio.sleep(1.0)  # let a dashboard refresh in flight end
+    # What the servers burn with nothing to do (a polling file watcher, timers): subtracted.
+    idle_before = usage(pids).cpu
+    await asyncio.sleep(IDLE_SECONDS)
+    idle_rate = (usage(pids).cpu - idle_before) / IDLE_SECONDS
     probe = Shared(
         scenario="stress",
         n=1,
@@ -139,7 +148,7 @@ async def _probe(shared: Shared, pids: Sequence[int], count: int) -> tuple[dict[
         deadline=time.monotonic() + 300,
         code=shared.code,
     )
-    recorder = _CpuRecorder(pids, totals, counts)
+    recorder = _CpuRecorder(pids, totals, counts, idle_rate)
     probe.recorder = recorder
     for index in range(count):
         await flow.participant(probe, index, time.monotonic(), name=f"probe{index}")
@@ -152,36 +161,49 @@ async def _probe(shared: Shared, pids: Sequence[int], count: int) -> tuple[dict[
         for _ in range(count):
             await recorder.timed("dashboard_refresh", coach, lambda: coach.interact({}, fragment_id=fragment_id))
     shared.quiet.clear()
-    return {k: 1000 * totals[k] / counts[k] for k in counts if counts[k]}, dict(counts)
+    per_kind = {k: 1000 * totals[k] / counts[k] for k in counts if counts[k]}
+    return per_kind, dict(counts), idle_rate
 
 
 class _CpuRecorder(Recorder):
     """A recorder that notes the servers' CPU time spent by each interaction instead."""
 
-    def __init__(self, pids: Sequence[int], totals: dict[str, float], counts: dict[str, int]) -> None:
+    def __init__(self, pids: Sequence[int], totals: dict[str, float], counts: dict[str, int], idle_rate: float) -> None:
         super().__init__()
+        self.idle_rate = idle_rate
         self.pids = pids
         self.totals = totals
         self.counts = counts
 
     async def timed(self, kind: str, client: Client, action: Callable[[], Awaitable[Page]]) -> Page:
         before = usage(self.pids).cpu
+        start = time.monotonic()
         page = await super().timed(kind, client, action)
         await asyncio.sleep(0.05)  # the server's last sends and bookkeeping after the run
-        self.totals[kind] += usage(self.pids).cpu - before
+        spent = usage(self.pids).cpu - before - self.idle_rate * (time.monotonic() - start)
+        self.totals[kind] += max(0.0, spent)
         self.counts[kind] += 1
         return page
 
 
 async def run_target(target: Target, options: Options, quiz: Quiz) -> Result:
-    """Run the scenario against one target and stop everything it started, whatever happens."""
+    """Run the scenario against one target and stop everything it started, whatever happens.
+    The servers' logs (and the SQLite file) are deleted after a clean run and kept otherwise:
+    the report's notes say where."""
     folder = Path(tempfile.mkdtemp(prefix=f"load-{target.name}-"))
     stack = Stack(folder)
+    clean = False
     try:
         database = await asyncio.to_thread(_launch, target, options, stack)
-        return await _drive(target, options, quiz, stack, database)
+        result = await _drive(target, options, quiz, stack, database)
+        clean = result.completed == result.n and not result.recorder.errors and not result.notes
+        if not clean:
+            result.notes.append(f"server logs kept in {folder}")
+        return result
     finally:
         await asyncio.to_thread(stack.close)
+        if clean:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 async def _drive(target: Target, options: Options, quiz: Quiz, stack: Stack, database: str | None) -> Result:
@@ -240,9 +262,10 @@ async def _drive(target: Target, options: Options, quiz: Quiz, stack: Stack, dat
             notes.append(f"database check failed: {error!r}")
     cpu_kind: dict[str, float] = {}
     cpu_counts: dict[str, int] = {}
+    idle_rate = 0.0
     if options.probes and pids:
         try:
-            cpu_kind, cpu_counts = await _probe(shared, pids, options.probes)
+            cpu_kind, cpu_counts, idle_rate = await _probe(shared, pids, options.probes)
         except (ProtocolError, flow.FlowError) as error:
             notes.append(f"CPU probe failed: {error}")
     shared.stop_dashboard.set()
@@ -265,6 +288,7 @@ async def _drive(target: Target, options: Options, quiz: Quiz, stack: Stack, dat
         rss_peak_mib=sampler.peak,
         cpu_per_kind_ms=cpu_kind,
         cpu_samples_per_kind=cpu_counts,
+        idle_cpu_share=idle_rate,
         last_result_after=finish_after,
         dashboard_metric=shared.dashboard_metric,
         uses_forms=shared.uses_forms,

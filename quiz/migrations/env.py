@@ -3,7 +3,7 @@
 database: `DATABASE_URL`, else var/quiz.sqlite3).
 
 The whole upgrade is one transaction, so a failed migration leaves the previous schema intact
-(SQLite's DDL is transactional too once SQLAlchemy emits BEGIN; see quiz/storage.py). Two app
+(SQLite's DDL is transactional too once SQLAlchemy emits BEGIN; see quiz/sessions/db.py). Two app
 servers starting at once: on PostgreSQL each takes a transaction-level advisory lock before
 reading the schema's revision, so the second waits for the first to commit, then finds nothing
 to do; on SQLite the transaction begins with BEGIN IMMEDIATE, which serialises them the same way.
@@ -16,7 +16,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import Connection, text
 
-from quiz.storage import MIGRATION_LOCK, Base, Store, database_url
+from quiz.sessions import MIGRATION_LOCK, Base, Store, database_url
 
 config = context.config
 
@@ -30,7 +30,7 @@ def run_migrations(connection: Connection) -> None:
             target_metadata=Base.metadata,
             # SQLite alters a table by copying it: future migrations get that for free.
             render_as_batch=connection.dialect.name == "sqlite",
-            # True of SQLite too here: SQLAlchemy, not the driver, emits BEGIN (quiz/storage.py).
+            # True of SQLite too here: SQLAlchemy, not the driver, emits BEGIN (quiz/sessions/db.py).
             transactional_ddl=True,
         )
         context.run_migrations()

@@ -15,15 +15,17 @@ from typing import Any, get_args
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from quiz.banks import DATA_DIR, Bank
+from quiz.banks import DATA_DIR
 from quiz.i18n import strings
 from quiz.links import LinkErrorReason, encode_answers
+from quiz.model import Bank
 from quiz.scoring import QUESTIONS_PER_STEP, quiz_order
 from tests.support.pages import markdown, no_exception, open_page, page, texts
 from tests.support.paths import ROOT
-from ui import LINK_PARAM
+from webapp.links import LINK_PARAM
+from webapp.routes import PageName
 
-PAGES = {
+PAGES: dict[PageName, str] = {
     "home": "home.title",
     "quiz": "quiz.title",
     "results": "results.title",
@@ -87,7 +89,7 @@ def test_every_page_runs_in_both_languages(
 ) -> None:
     lang = LOCALES[locale]
     at = app_test()
-    at.context["locale"] = locale  # what ui.init_state reads on the first run
+    at.context["locale"] = locale  # what state.init reads on the first run
     if name.endswith("_complete"):
         at.session_state["answers"] = dict(cto_answers)
         name = name.removesuffix("_complete")
@@ -225,7 +227,7 @@ def test_answering_a_step_and_next_moves_on(quiz: AppTest, bank: Bank, cto_answe
 def test_progress_counts_the_answers_just_given(quiz: AppTest, bank: Bank, cto_answers: dict[str, int]) -> None:
     """The progress line must count the answers of the run it is shown in.
 
-    views/quiz.py draws st.progress *before* the radios add their values to `answers`, so the
+    webapp/pages/quiz.py draws st.progress *before* the radios add their values to `answers`, so the
     count lags one rerun behind: after answering the 5 statements of step 1 it still says
     "0 of 35" here (in a browser, clicking one radio at a time, "4 of 35", or fewer when reruns
     are coalesced)."""
@@ -492,7 +494,7 @@ def test_garbled_compare_link_warns_and_keeps_the_default(app_test: AppFactory, 
 
 def test_compare_link_with_an_extra_unknown_role_warns(app_test: AppFactory) -> None:
     """`?compare=cto,cpo,cfo` is not "two known roles" either: the page must say so rather than
-    silently drop `cfo` (views/roles.py counts only the known ids, so it sees a valid pair)."""
+    silently drop `cfo` (webapp/pages/roles.py counts only the known ids, so it sees a valid pair)."""
     at = roles_page(app_test, compare="cto,cpo,cfo")
     assert [w.value for w in at.warning] == [EN.t("roles.bad_link", link="cto,cpo,cfo")]
 
@@ -525,7 +527,7 @@ def test_browse_filters_by_family(app_test: AppFactory, bank: Bank) -> None:
 @pytest.fixture
 def broken_bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of data/ with a question on an unknown dimension and a role with a bad level,
-    served through QUIZ_DATA_DIR (ui.bank() caches per folder)."""
+    served through QUIZ_DATA_DIR (resources.bank() caches per folder)."""
     folder = tmp_path / "data"
     shutil.copytree(DATA_DIR, folder)
     questions = folder / "questions.csv"
@@ -571,8 +573,8 @@ def test_page_runs_on_a_first_run_without_the_router() -> None:
     Streamlit treats a folder named `pages/` next to the main script as a legacy multipage app
     until `st.navigation` has run once in the process: a first request for a page would run that
     page alone, without app.py (no session defaults, KeyError 'answers'). That is why the page
-    scripts live in `views/`; this test and test_browser.py::test_deep_link_on_a_fresh_server
-    keep it so.
+    scripts live in `webapp/pages/`, inside the package, where that mode does not look; this test
+    and test_browser.py::test_deep_link_on_a_fresh_server keep it so.
     """
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.context["locale"] = "en-GB"

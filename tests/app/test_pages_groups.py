@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from coaching import Seat, plain
-from quiz.banks import Bank
 from quiz.i18n import strings
-from quiz.storage import Store
-from tests.support.pages import markdown, no_exception, open_page, texts
+from quiz.model import Bank
+from quiz.sessions import Store
+from tests.support.pages import markdown, no_exception, open_page, page, texts
+from webapp.seat import Seat
+from webapp.widgets import plain
 
 EN = strings("en")
 DOWN = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"  # nothing listens on port 1
@@ -256,3 +257,107 @@ def test_a_result_saved_with_other_questions_is_set_apart_not_a_crash(
     no_exception(at)
     assert messages(at, "warning") == [EN.t("dashboard.stale", count=1)]
     assert at.metric[0].value == "1"
+
+
+# ---------------------------------------------------------------------------------------------
+# A seat in the address
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ending", ["deleted", "closed"])
+def test_a_seat_in_the_address_whose_session_ended_is_dropped_once_and_never_counts_as_a_wrong_code(
+    app_test: AppFactory, store: Store, ending: str
+) -> None:
+    """Bug: restoring such a seat called the rate-limited `Store.join` on every rerun, so after
+    about ten answer clicks joining a live session with the right code said "too many wrong
+    codes"."""
+    old = store.create_session("Old", "en").session
+    if ending == "deleted":
+        store.delete_session(old.id)
+        notice = EN.t("group.seat_gone")
+    else:
+        store.close_session(old.id)
+        notice = EN.t("group.seat_closed", title="Old")
+    at = english(app_test)
+    at.switch_page(page("quiz"))
+    at.query_params.update({"group": old.code, "seat": secrets.token_urlsafe(24), "name": "Ana"})
+    at.run()
+
+    no_exception(at)
+    assert messages(at, "info") == [notice]
+    assert not {"group", "seat", "name"} & set(at.query_params)
+    assert at.session_state["seat"] is None
+    for _ in range(12):  # answer clicks: each one a rerun
+        at.run()
+    no_exception(at)
+    assert notice not in messages(at, "info")  # said once
+
+    live = store.create_session("Live", "en").session
+    at.switch_page(page("join")).run()
+    at.text_input(key="join_code").set_value(live.code)
+    at.button[0].click().run()
+    no_exception(at)
+    assert messages(at, "error") == []
+    seat: Any = at.session_state["seat"]
+    assert seat.session_id == live.id
+
+
+def seat_in_address(at: AppTest, session_code: str, name: str) -> str:
+    """Put a participant's seat in the address, as a refresh finds it; returns its key."""
+    key = secrets.token_urlsafe(24)
+    at.query_params.update({"group": session_code, "seat": key, "name": name})
+    return key
+
+
+@pytest.mark.parametrize(
+    "name", ["x" * 41, "Ana\tB", "Ana\x07", "Ana\nB", "\x00"], ids=["too_long", "tab", "bell", "newline", "nul"]
+)
+def test_a_pseudonym_in_the_address_that_storage_refuses_is_dropped_not_a_crash(
+    app_test: AppFactory, store: Store, cto_answers: dict[str, int], name: str
+) -> None:
+    """Bug: such a `?name=` reached `Store.submit`, and the results page showed a ValueError."""
+    session = store.create_session("Workshop", "en").session
+    at = english(app_test)
+    at.session_state["answers"] = dict(cto_answers)
+    at.switch_page(page("results"))
+    seat_in_address(at, session.code, name)
+    at.run()
+
+    no_exception(at)
+    assert messages(at, "success") == [EN.t("group.saved", title="Workshop")]
+    (stored,) = store.submissions(session.id)
+    assert stored.pseudonym == ""  # the seat comes back without a name the app never wrote
+    assert at.query_params["name"] == ""  # and the address no longer holds it
+
+
+def test_a_seat_in_the_address_of_a_live_session_comes_back_with_its_pseudonym(
+    app_test: AppFactory, store: Store, cto_answers: dict[str, int]
+) -> None:
+    session = store.create_session("Workshop", "en").session
+    at = english(app_test)
+    at.session_state["answers"] = dict(cto_answers)
+    at.switch_page(page("results"))
+    key = seat_in_address(at, session.code, "Ana")
+    at.run()
+
+    no_exception(at)
+    seat: Any = at.session_state["seat"]
+    assert (seat.session_id, seat.key, seat.pseudonym) == (session.id, key, "Ana")
+    (stored,) = store.submissions(session.id)
+    assert stored.pseudonym == "Ana"
+
+
+def test_a_pseudonym_typed_with_a_tab_is_saved_on_one_line(
+    app_test: AppFactory, store: Store, cto_answers: dict[str, int]
+) -> None:
+    created = store.create_session("Workshop", "en")
+    at = open_page(english(app_test), "join")
+    at.text_input(key="join_code").set_value(created.session.code)
+    at.text_input(key="join_pseudonym").set_value("Ana\tB\x07")
+    at.button[0].click().run()
+    at.session_state["answers"] = dict(cto_answers)
+    at.switch_page(page("results")).run()
+
+    no_exception(at)
+    (stored,) = store.submissions(created.session.id)
+    assert stored.pseudonym == "Ana B"

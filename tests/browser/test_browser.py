@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from quiz.banks import Bank
 from quiz.i18n import strings
+from quiz.model import Bank
 from quiz.scoring import QUESTIONS_PER_STEP, quiz_order
 from tests.support.browser import (
     LOCALES,

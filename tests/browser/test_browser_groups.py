@@ -19,12 +19,12 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from quiz.banks import Bank
 from quiz.export import CSV_ENCODING
 from quiz.group import Participant, group_frame
 from quiz.i18n import strings
 from quiz.links import encode_answers
-from quiz.storage import Store
+from quiz.model import Bank
+from quiz.sessions import Store
 from tests.support.browser import DESKTOP, TIMEOUT_MS, button, download, idle, open_app, shot, take_quiz, top_match
 from tests.support.personas import persona_answers
 
@@ -158,7 +158,7 @@ def test_a_coach_runs_a_session_from_creation_to_deletion(
     store = Store(url)
     session_id = store.join(code, "test").id
     stored = [Participant(s.id, s.pseudonym, s.answers, s.submitted_at) for s in store.submissions(session_id)]
-    expected = group_frame(bank, stored, "en")
+    expected = group_frame(bank, stored)
     idle(coach)
     exported = pd.read_csv(
         io.BytesIO(download(coach, button(coach, "export_csv"))), encoding=CSV_ENCODING, keep_default_na=False

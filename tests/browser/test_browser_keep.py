@@ -23,10 +23,10 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
 
-from quiz.banks import Bank, Question
 from quiz.explain import name_in_sentence
 from quiz.i18n import Strings, strings
 from quiz.links import encode_answers
+from quiz.model import Bank, Question
 from quiz.scoring import quiz_order, quiz_steps
 from tests.support.browser import (
     DESKTOP,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from quiz.banks import Bank, Question
 from quiz.i18n import Strings
+from quiz.model import Bank, Question
 from quiz.scoring import quiz_steps
 
 TIMEOUT_MS = 20_000  # the first run of a fresh server imports pandas and plotly

@@ -9,12 +9,15 @@ from typing import Any
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-
-def page(name: str) -> str:
-    return f"views/{name}.py"
+from webapp.routes import PageName, route
 
 
-def open_page(at: AppTest, name: str) -> AppTest:
+def page(name: PageName) -> str:
+    """A page's script as AppTest's `switch_page` wants it (relative to app.py)."""
+    return route(name).file
+
+
+def open_page(at: AppTest, name: PageName) -> AppTest:
     """Run the router once (as a browser's first visit does), then switch to the page."""
     at.run()
     return at.switch_page(page(name)).run()

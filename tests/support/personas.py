@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quiz.banks import Bank
+from quiz.model import Bank
 
 
 def persona_answers(bank: Bank, role_id: str) -> dict[str, int]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.storage import Store
+from quiz.sessions import Store
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz.banks import FAMILIES, LEVELS, REQUIRED_SECTIONS, Bank, BankError, Text, load_bank
+from quiz.banks import BankError, load_bank
+from quiz.model import FAMILIES, LEVELS, REQUIRED_SECTIONS, Bank, Text
 from quiz.tables import Problem
 from tests.support.bankfixtures import BANK_FILES, DATA_DIR, BankCopy, read_rows, write_rows
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from quiz.banks import Bank, Lang, load_bank
+from quiz.banks import load_bank
 from quiz.charts import profile_table, radar_figure
 from quiz.i18n import strings
+from quiz.model import Bank, Lang
 from quiz.scoring import DimensionScores
 
 BANK: Bank = load_bank()

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from quiz.banks import Bank, load_bank
+from quiz.banks import load_bank
 from quiz.cli import main
 from quiz.matching import rank_roles
+from quiz.model import Bank
 from quiz.scoring import score_answers
 from tests.support.bankfixtures import DATA_DIR, BankCopy
 from tests.support.paths import ROOT
@@ -214,6 +215,16 @@ class TestScoreCommand:
         assert any(line.startswith("answers.csv:1:") and dropped in line for line in lines), result.stderr
         assert "Traceback" not in result.stderr + result.stdout
         assert not output.exists()
+
+    def test_a_question_given_two_columns_is_a_message(
+        self, tmp_path: Path, bank: Bank, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        question_ids = [q.id for q in bank.questions]
+        path = tmp_path / "answers.csv"
+        path.write_text(",".join([*question_ids, question_ids[0]]) + "\n" + ",".join(["3"] * 36) + "\n", "utf-8")
+
+        assert main(["score", str(path)]) == 1
+        assert f"answers.csv:1: {question_ids[0]}: the same question as the column" in capsys.readouterr().err
 
     def test_an_answers_file_with_no_rows_is_a_message(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

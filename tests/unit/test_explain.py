@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.banks import Bank, Lang, Role, load_bank
+from quiz.banks import load_bank
 from quiz.explain import CLOSE_GAP, explain, score_meaning, why_sentence
 from quiz.i18n import strings
 from quiz.matching import match_matrix
+from quiz.model import Bank, Lang, Role
 from quiz.scoring import DimensionScores
 
 BANK: Bank = load_bank()

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from quiz.banks import Bank, Lang, Text, load_bank
+from quiz.banks import load_bank
 from quiz.export import (
     ANSWER_COLUMNS,
     CSV_ENCODING,
@@ -27,6 +27,7 @@ from quiz.export import (
     scores_csv,
 )
 from quiz.matching import Ranking, rank_roles
+from quiz.model import Bank, Lang, Text
 from quiz.scoring import AnswerError, DimensionScores, quiz_order, score_answers
 
 BANK: Bank = load_bank()

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from quiz.banks import Bank
 from quiz.export import CSV_ENCODING, session_csv, session_frame, session_xlsx
 from quiz.group import (
     FLAT,
@@ -24,8 +23,9 @@ from quiz.group import (
     split_scorable,
     top_match_counts,
 )
-from quiz.matching import rank_roles
-from quiz.scoring import quiz_order, score_answers
+from quiz.model import Bank
+from quiz.result import person_result
+from quiz.scoring import quiz_order
 from tests.support.personas import persona_answers
 
 T0 = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
@@ -43,14 +43,13 @@ def people(bank: Bank) -> list[Participant]:
 
 def one_by_one(bank: Bank, participant: Participant) -> tuple[dict[str, float], list[str]]:
     """What the results page computes for one person: scores and roles, best first."""
-    scores = score_answers(bank, participant.answers)
-    ranking = rank_roles(bank, scores, [participant.answers[q.id] for q in quiz_order(bank)])
-    return scores.as_dict(), [m.role_id for m in ranking.matches]
+    result = person_result(bank, participant.answers)
+    return result.scores.as_dict(), [m.role_id for m in result.ranking.matches]
 
 
 class TestGroupFrame:
     def test_each_row_is_what_the_person_saw(self, bank: Bank, people: list[Participant]) -> None:
-        frame = group_frame(bank, people, "en")
+        frame = group_frame(bank, people)
 
         for row, participant in zip(frame.itertuples(index=False), people, strict=True):
             scores, roles = one_by_one(bank, participant)
@@ -69,7 +68,7 @@ class TestGroupFrame:
         assert (scorable, stale) == (people, [old])
 
     def test_an_empty_group_has_the_columns_and_no_rows(self, bank: Bank) -> None:
-        frame = group_frame(bank, [], "en")
+        frame = group_frame(bank, [])
 
         assert frame.empty
         assert {"name", "top_1", "tied_top", *bank.dimension_ids} <= set(frame.columns)
@@ -79,7 +78,7 @@ class TestGroupFrame:
 
 class TestTopMatches:
     def test_counts_add_up_to_the_group(self, bank: Bank, people: list[Participant]) -> None:
-        counts = top_match_counts(group_frame(bank, people, "en"))
+        counts = top_match_counts(group_frame(bank, people))
 
         assert counts.to_dict() == {"cto": 2.0, "cpo": 1.0, "digital_pm": 1.0}
         assert counts.index[0] == "cto"
@@ -95,7 +94,7 @@ class TestTopMatches:
 
 class TestProfileAndComparison:
     def test_the_profile_is_the_mean_and_population_spread(self, bank: Bank, people: list[Participant]) -> None:
-        frame = group_frame(bank, people, "en")
+        frame = group_frame(bank, people)
         values = frame[list(bank.dimension_ids)].to_numpy(dtype=float)
 
         profile = group_profile(bank, frame)
@@ -105,12 +104,12 @@ class TestProfileAndComparison:
         assert (profile.low, profile.high, profile.size) == (tuple(values.min(0)), tuple(values.max(0)), 4)
 
     def test_one_person_has_no_spread(self, bank: Bank, people: list[Participant]) -> None:
-        profile = group_profile(bank, group_frame(bank, people[:1], "en"))
+        profile = group_profile(bank, group_frame(bank, people[:1]))
 
         assert set(profile.spread) == {0.0}
 
     def test_two_roles_compared_for_the_group(self, bank: Bank, people: list[Participant]) -> None:
-        frame = group_frame(bank, people, "en")
+        frame = group_frame(bank, people)
 
         result = compare_roles(bank, frame, "cto", "cpo")
 
@@ -124,10 +123,11 @@ class TestProfileAndComparison:
 
     def test_an_unknown_role_is_named(self, bank: Bank, people: list[Participant]) -> None:
         with pytest.raises(ValueError, match="'boss'"):
-            compare_roles(bank, group_frame(bank, people, "en"), "cto", "boss")
+            compare_roles(bank, group_frame(bank, people), "cto", "boss")
 
     def test_a_participants_full_result(self, bank: Bank, people: list[Participant]) -> None:
-        scores, ranking = participant_result(bank, people[1])
+        result = participant_result(bank, people[1])
+        scores, ranking = result.scores, result.ranking
 
         assert ranking.top.role_id == "cpo"
         assert scores.as_dict() == one_by_one(bank, people[1])[0]
@@ -146,7 +146,7 @@ class TestSessionExports:
         data = session_csv(bank, people).encode(CSV_ENCODING)
 
         back = pd.read_csv(io.BytesIO(data), encoding=CSV_ENCODING, keep_default_na=False)
-        expected = group_frame(bank, people, "en")
+        expected = group_frame(bank, people)
 
         assert len(back) == 4
         for dimension in bank.dimension_ids:
@@ -162,7 +162,7 @@ class TestSessionExports:
 
         back = pd.read_excel(io.BytesIO(data), sheet_name=None)
         assert set(back) == {"participants", "questions", "about"}
-        expected = group_frame(bank, people, "en")
+        expected = group_frame(bank, people)
         for dimension in bank.dimension_ids:
             assert back["participants"][dimension].tolist() == pytest.approx(expected[dimension].tolist())
         assert back["questions"]["statement"][0] == quiz_order(bank)[0].text("fr")

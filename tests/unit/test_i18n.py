@@ -11,23 +11,17 @@ from typing import get_args
 
 import pytest
 
-from quiz.banks import FAMILIES, LEVELS, SECTIONS, WEIGHTS
+from quiz.banks import WEIGHTS
 from quiz.i18n import LOCALES_DIR, Strings, pick_language, strings
 from quiz.imports import REASONS
 from quiz.links import LinkErrorReason
+from quiz.model import FAMILIES, LEVELS, SECTIONS
 from quiz.scoring import SCALE
-from quiz.storage import JoinErrorReason, SecretErrorReason
+from quiz.sessions import JoinErrorReason, SecretErrorReason
 from tests.support.paths import ROOT
 
-# The page scripts live in views/ (pages/ before that); both are searched.
-CODE = sorted(
-    [
-        ROOT / "app.py",
-        ROOT / "ui.py",
-        *(ROOT / "views").glob("*.py"),
-        *(ROOT / "quiz").glob("*.py"),
-    ],
-)
+# Every file that can show a string: the entry point, the Streamlit side and the domain.
+CODE = sorted([ROOT / "app.py", *(ROOT / "webapp").rglob("*.py"), *(ROOT / "quiz").rglob("*.py")])
 FLAT_REASONS = ("same_answers", "no_contrast")
 # Keys the code builds from a prefix and a value, and every value the prefix is used with.
 BUILT_KEYS = {
@@ -69,14 +63,20 @@ def placeholders(text: str) -> set[str]:
 def strings_asked_for(path: Path) -> list[tuple[int, str]]:
     """Every string literal in the key argument of a `.t(...)` call, with its line: whole keys
     such as "quiz.next" (both branches of `"a" if x else "b"` included) and the constant parts of
-    built keys such as `"family." + f` or f"scale.{v}"."""
+    built keys such as `"family." + f` or f"scale.{v}". The condition of `"a" if x else "b"` is
+    not part of the key (`"a" if role.source == "ours" else "b"`)."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "t" and node.args:
-            for part in ast.walk(node.args[0]):
-                if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                    found.append((part.lineno, part.value))
+            found.extend(key_parts(node.args[0]))
     return found
+
+
+def key_parts(node: ast.AST) -> list[tuple[int, str]]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [(node.lineno, node.value)]
+    children = [node.body, node.orelse] if isinstance(node, ast.IfExp) else ast.iter_child_nodes(node)
+    return [part for child in children for part in key_parts(child)]
 
 
 EN = flat_keys(LOCALES_DIR / "en.toml")
@@ -107,6 +107,13 @@ class TestLocaleFiles:
 
 
 class TestKeysUsedInCode:
+    def test_every_file_that_can_show_a_string_is_scanned(self) -> None:
+        # A misspelt key in a module missing from CODE would pass the whole suite.
+        scanned = {str(path.relative_to(ROOT)) for path in CODE}
+
+        assert {"app.py", "webapp/seat.py", "webapp/pages/results.py", "quiz/report.py"} <= scanned
+        assert {"webapp/pages/dashboard.py", "webapp/login.py", "quiz/sessions/store.py"} <= scanned
+
     def test_the_search_finds_the_keys_the_code_uses(self) -> None:
         # Guards the search itself: if it found nothing, the tests below would pass vacuously.
         found = {value for path in CODE for _, value in strings_asked_for(path)}

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.banks import Bank
 from quiz.i18n import strings
 from quiz.imports import MAX_ROWS, ImportFileError, read_import
+from quiz.model import Bank
 from quiz.scoring import SCALE
 from tests.support.personas import persona_answers
 

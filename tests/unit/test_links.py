@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.banks import Bank, load_bank
+from quiz.banks import load_bank
 from quiz.links import FORMAT_VERSION, LinkError, decode_answers, encode_answers
+from quiz.model import Bank
 from quiz.scoring import SCALE, AnswerError, quiz_order
 
 BANK: Bank = load_bank()

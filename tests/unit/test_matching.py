@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.banks import Bank, Question, Role, load_bank
+from quiz.banks import load_bank
 from quiz.matching import FLAT_RANGE, SAME_ANSWER_SHARE, TIE_MARGIN, flatness, match_matrix, rank_roles
+from quiz.model import Bank, Question, Role
 from quiz.scoring import SCALE, DimensionScores, score_answers
 
 BANK: Bank = load_bank()

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from quiz.banks import Bank, load_bank
+from quiz.banks import load_bank
 from quiz.matching import Ranking, rank_roles
+from quiz.model import Bank
 from quiz.scoring import SCALE, DimensionScores, score_answers
 
 BANK: Bank = load_bank()

@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from quiz.banks import Bank, Lang, SectionItem, Text
 from quiz.i18n import strings
 from quiz.matching import rank_roles
+from quiz.model import Bank, Lang, SectionItem, Text
 from quiz.report import build_report, format_date, radar_points
-from quiz.scoring import AnswerError, quiz_order, score_answers
+from quiz.result import person_result
+from quiz.scoring import AnswerError, score_answers
 
 CREATED = datetime(2026, 11, 23, 14, 30)
 LANGS: list[Lang] = ["en", "fr"]
@@ -104,8 +105,7 @@ class TestCtoReport:
     def test_it_names_the_best_match_with_its_figure(
         self, cto_text: str, bank: Bank, cto_answers: dict[str, int], lang: Lang
     ) -> None:
-        scores = score_answers(bank, cto_answers)
-        ranking = rank_roles(bank, scores, [cto_answers[q.id] for q in quiz_order(bank)])
+        ranking = person_result(bank, cto_answers).ranking
 
         assert ranking.top.role_id == "cto"
         top = strings(lang).t("results.top", role=bank.role("cto").name(lang), match=round(ranking.top.match))
@@ -190,7 +190,7 @@ class TestTies:
             level = (cto.target(question.dimension).level + cpo.target(question.dimension).level) / 2
             point = round(1 + level / 25)
             answers[question.id] = point if question.keyed > 0 else 6 - point
-        ranking = rank_roles(bank, score_answers(bank, answers), [answers[q.id] for q in quiz_order(bank)])
+        ranking = person_result(bank, answers).ranking
         assert len(ranking.tied_top) > 1 and ranking.flat is None  # the case this test is about
 
         text = report_text(build_report(bank, strings(lang), answers, CREATED), lang)

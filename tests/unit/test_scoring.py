@@ -8,7 +8,8 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from quiz.banks import Bank, load_bank
+from quiz.banks import load_bank
+from quiz.model import Bank
 from quiz.scoring import SCALE, AnswerError, quiz_order, score_answers, score_matrix
 
 BANK: Bank = load_bank()

@@ -5,6 +5,7 @@ real PostgreSQL (the `store` and `store_url` fixtures of conftest.py). Time is p
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -19,15 +20,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from quiz.storage import (
+import quiz
+from quiz.sessions import (
     ADDRESS_FAILURES,
     CODE_ALPHABET,
+    JOIN_FAILURES,
     PSEUDONYM_MAX,
     RETENTION,
     TITLE_MAX,
     Base,
     CoachSession,
     JoinError,
+    NotFoundError,
     SecretError,
     StorageError,
     Store,
@@ -158,11 +162,20 @@ class TestDatabaseUrl:
     def test_the_secrets_are_used_without_the_environment(self) -> None:
         assert database_url({}, "sqlite:///b.db") == "sqlite:///b.db"
 
-    def test_the_default_is_a_sqlite_file_in_var(self) -> None:
+    def test_the_default_is_a_sqlite_file_in_var_under_the_working_folder(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(tmp_path)
+
         url = database_url({}, None)
 
         assert url.startswith("sqlite:///") and url.endswith("/var/quiz.sqlite3")
-        assert Path(url.removeprefix("sqlite:///")).parent.parent == ROOT
+        assert Path(url.removeprefix("sqlite:///")).parent.parent == tmp_path
+
+    def test_the_default_is_never_inside_the_package(self) -> None:
+        path = Path(database_url({}, None).removeprefix("sqlite:///"))
+
+        assert not path.is_relative_to(Path(quiz.__file__).resolve().parent)
 
     @pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
     def test_heroku_style_urls_get_the_psycopg_driver(self, scheme: str) -> None:
@@ -252,8 +265,8 @@ class TestCreatingAndJoining:
         assert store.sessions_owned_by("sub-1", now=T0 + minutes(2)) == [second, first]
         assert store.sessions_owned_by("sub-1", now=T0 + RETENTION + minutes(2)) == []
 
-    def test_a_session_that_does_not_exist_is_a_key_error(self, store: Store) -> None:
-        with pytest.raises(KeyError):
+    def test_a_session_that_does_not_exist_is_not_found(self, store: Store) -> None:
+        with pytest.raises(NotFoundError):
             store.session(12345)
 
     def test_an_unknown_code_is_refused_as_unknown(self, store: Store, session: CoachSession) -> None:
@@ -329,6 +342,51 @@ class TestJoinRateLimit:
         assert (refused.value.reason, refused.value.retry_after) == ("rate_limited", 600 - 60)
         # Someone elsewhere is not held back.
         assert store.join(session.code, "session-x", now=T0 + minutes(1), address="192.0.2.1") == session
+
+
+class TestSessionByCode:
+    """Looking a session up by a code the app kept (a participant's seat), not one a person typed."""
+
+    def test_the_session_is_found_by_its_code_typed_in_any_form(self, store: Store, session: CoachSession) -> None:
+        assert store.session_by_code(session.code, now=T0) == session
+        assert store.session_by_code(f" {session.display_code.lower()} ", now=T0) == session
+
+    def test_a_closed_session_is_returned_for_the_caller_to_check(self, store: Store, session: CoachSession) -> None:
+        store.close_session(session.id)
+
+        found = store.session_by_code(session.code, now=T0)
+
+        assert found.id == session.id and found.closed and not found.is_open(T0)
+
+    @pytest.mark.parametrize("code", ["XXXX-XXXX", "ACDE", "", "not a code at all"])
+    def test_a_code_no_session_has_is_not_found(self, store: Store, session: CoachSession, code: str) -> None:
+        with pytest.raises(NotFoundError, match="code"):
+            store.session_by_code(code, now=T0)
+
+    def test_a_deleted_session_is_not_found(self, store: Store, session: CoachSession) -> None:
+        store.delete_session(session.id)
+
+        with pytest.raises(NotFoundError, match="coach"):
+            store.session_by_code(session.code, now=T0)
+
+    def test_an_expired_session_is_not_found(self, store: Store, session: CoachSession) -> None:
+        with pytest.raises(NotFoundError):
+            store.session_by_code(session.code, now=T0 + RETENTION)
+
+    def test_many_lookups_of_a_deleted_sessions_code_never_throttle_the_client(
+        self, store: Store, session: CoachSession
+    ) -> None:
+        """A stale seat in the address is looked up on every rerun: that must never lock the
+        participant out of joining a live session."""
+        store.delete_session(session.id)
+        live = store.create_session("live", "en", now=T0).session
+
+        for _ in range(JOIN_FAILURES * 3):
+            with pytest.raises(NotFoundError):
+                store.session_by_code(session.code, now=T0)
+
+        assert rows(store, "SELECT * FROM throttles") == []
+        assert store.join(live.code, "client-a", now=T0, address="203.0.113.7") == live
 
 
 class TestCoachSecret:
@@ -419,7 +477,7 @@ class TestSubmitting:
         ]
         assert [s.submitted_at for s in saved] == [T0 + minutes(1), T0 + minutes(2)]
         assert all(s.submitted_at.tzinfo == UTC and s.session_id == session.id for s in saved)
-        assert store.count_submissions(session.id) == 2
+        assert len(store.submissions(session.id)) == 2
 
     def test_only_a_digest_of_the_key_is_stored(self, store: Store, session: CoachSession) -> None:
         store.submit(session.id, "my-personal-key", "Ana", ANSWERS, "v1", now=T0)
@@ -449,7 +507,7 @@ class TestSubmitting:
         added = at_once(PARTICIPANTS, lambda i: store.submit(session.id, f"key-{i}", f"P{i}", ANSWERS, "v1", now=T0))
 
         assert added == [True] * PARTICIPANTS
-        assert store.count_submissions(session.id) == PARTICIPANTS
+        assert len(store.submissions(session.id)) == PARTICIPANTS
         assert len({s.pseudonym for s in store.submissions(session.id)}) == PARTICIPANTS
 
     def test_200_participants_each_saving_twice_at_once_make_200_rows(
@@ -464,7 +522,7 @@ class TestSubmitting:
 
         assert sum(added) == PARTICIPANTS
         assert all(added[2 * i] != added[2 * i + 1] for i in range(PARTICIPANTS))
-        assert store.count_submissions(session.id) == PARTICIPANTS
+        assert len(store.submissions(session.id)) == PARTICIPANTS
 
 
 class TestWithdrawing:
@@ -493,15 +551,15 @@ class TestImporting:
         with pytest.raises(ValueError):
             store.add_imported(session.id, [("Ana", ANSWERS), ("x" * 41, ANSWERS)], "v1", now=T0)
 
-        assert store.count_submissions(session.id) == 0
+        assert len(store.submissions(session.id)) == 0
 
     def test_a_closed_session_takes_imports(self, store: Store, session: CoachSession) -> None:
         store.close_session(session.id)
 
         assert store.add_imported(session.id, [("Ana", ANSWERS)], "v1", now=T0) == 1
 
-    def test_importing_into_a_session_that_is_gone_is_a_key_error(self, store: Store) -> None:
-        with pytest.raises(KeyError):
+    def test_importing_into_a_session_that_is_gone_is_not_found(self, store: Store) -> None:
+        with pytest.raises(NotFoundError):
             store.add_imported(999, [("Ana", ANSWERS)], "v1", now=T0)
 
 
@@ -539,11 +597,11 @@ class TestClosing:
             store.submit(session.id, "key-1", "Ana", ANSWERS, "v1", now=later)
 
         assert joining.value.reason == saving.value.reason == "expired"
-        with pytest.raises(KeyError):
+        with pytest.raises(NotFoundError):
             store.session(session.id, now=later)
 
-    def test_closing_a_session_that_is_gone_is_a_key_error(self, store: Store) -> None:
-        with pytest.raises(KeyError):
+    def test_closing_a_session_that_is_gone_is_not_found(self, store: Store) -> None:
+        with pytest.raises(NotFoundError):
             store.close_session(999)
 
 
@@ -684,12 +742,33 @@ class TestMigrations:
             for store in stores:
                 store.dispose()
 
+    def test_a_server_starting_while_another_turns_a_new_sqlite_file_to_wal_waits_for_it(self, tmp_path: Path) -> None:
+        """The first server on a new SQLite file switches it to WAL, holding its write lock for a
+        moment; SQLite refuses a second switch at once ("database is locked"), without the busy
+        timeout, so a server starting then must wait and try again. Here the moment lasts 0.3 s."""
+        path = tmp_path / "quiz.sqlite3"
+        first = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        first.execute("BEGIN IMMEDIATE")
+        first.execute("CREATE TABLE held (x)")
+        release = threading.Timer(0.3, first.rollback)
+        release.start()
+        store = Store(f"sqlite:///{path}")
+        try:
+            store.migrate()
+
+            assert rows(store, "SELECT version_num FROM alembic_version") == [{"version_num": "0001"}]
+            assert rows(store, "PRAGMA journal_mode") == [{"journal_mode": "wal"}]
+        finally:
+            release.join()
+            first.close()
+            store.dispose()
+
     def test_servers_starting_at_once_migrate_one_after_the_other(self, store_url: str) -> None:
         # Separate processes, as app servers are: only the database can make them take turns.
         # Each imports everything, then waits for a line on stdin, so that all start together.
         script = (
             "import sys\n"
-            "from quiz.storage import Store\n"
+            "from quiz.sessions import Store\n"
             f"store = Store({store_url!r})\n"
             "sys.stdin.readline()\n"
             "store.migrate()\n"

@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2025-06-01
 
-Written by hand to match the models in quiz/storage.py exactly (tests/test_storage.py compares
+Written by hand to match the models in quiz/sessions/db.py exactly (tests/unit/test_storage.py compares
 the migrated schema with them on SQLite and PostgreSQL). Types are spelled out here rather than
 imported, so that later changes to the models cannot change what this revision creates.
 """

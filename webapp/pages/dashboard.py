@@ -7,14 +7,13 @@ session in this browser session.
 
 import hashlib
 from datetime import UTC, datetime
+from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
 
-import coaching
-import ui
 from quiz.charts import counts_figure, group_radar_figure
-from quiz.explain import explain, why_sentence
+from quiz.describe import headline
 from quiz.export import CSV_ENCODING, session_csv, session_xlsx
 from quiz.group import (
     FLAT,
@@ -26,42 +25,53 @@ from quiz.group import (
     split_scorable,
     top_match_counts,
 )
+from quiz.i18n import strings
 from quiz.imports import ImportFileError, read_import
-from quiz.storage import StorageError
+from quiz.model import LANGUAGES
+from quiz.scoring import SCALE
+from quiz.sessions import NotFoundError, StorageError
+from webapp import login, resources, routes, state
+from webapp.widgets import plain, radar
 
 REFRESH_SECONDS = 5
 
-t = ui.text()
-lang = ui.lang()
-bank = ui.bank()
-store = coaching.store
+t = resources.text()
+lang = state.lang()
+bank = resources.bank()
+store = resources.store
 
 
-def leave(message: str) -> None:
+def leave(message: str) -> NoReturn:
     """No dashboard to show: say why and point to the Coach page."""
-    st.session_state["coach_session"] = None
+    state.set_coach_session(None)
     st.title(t.t("nav.dashboard"))
     st.info(message)
     if st.button(t.t("dashboard.to_coach"), type="primary", key="to_coach"):
-        st.switch_page("views/coach.py")
+        routes.switch_to("coach")
     st.stop()
 
 
-session_id = st.session_state["coach_session"]
+def scale_words() -> dict[str, int]:
+    """The scale's words in both languages ("Strongly agree": 5, "Tout à fait d'accord": 5...),
+    for imported answers written as words."""
+    return {strings(language).t(f"scale.{value}"): value for language in LANGUAGES for value in SCALE}
+
+
+session_id = state.coach_session()
 if session_id is None:
     leave(t.t("dashboard.no_access"))
 try:
     session = store().session(session_id)
-except KeyError:
+except NotFoundError:
     leave(t.t("dashboard.gone"))
 except StorageError:
     st.error(t.t("group.unavailable"))
     st.stop()
-if session.owner is not None and session.owner != coaching.coach_identity():
+if session.owner is not None and session.owner != login.coach_identity():
     leave(t.t("dashboard.not_yours"))
 
-st.title(coaching.plain(session.title))
-zone = ui.browser_zone()
+st.title(plain(session.title))
+zone = state.browser_zone()
 if not session.is_open(datetime.now(UTC)):
     status = t.t("dashboard.status_closed")
 elif session.closes_at is not None:
@@ -69,7 +79,7 @@ elif session.closes_at is not None:
 else:
     status = t.t("dashboard.status_open")
 st.markdown(f"**{t.t('dashboard.code', code=session.display_code)}** · {status}")
-st.code(ui.page_url("join", {"code": session.code}), language=None, wrap_lines=True)
+st.code(routes.page_url("join", {"code": session.code}), language=None, wrap_lines=True)
 
 
 def participants() -> list[Participant]:
@@ -144,15 +154,16 @@ def people(frame: pd.DataFrame, everyone: list[Participant]) -> None:
     if not rows or rows[0] >= len(everyone):
         return
     person = everyone[rows[0]]
-    scores, ranking = participant_result(bank, person)
-    st.markdown(f"#### {t.t('dashboard.person', name=coaching.plain(frame['name'].iloc[rows[0]]))}")
+    result = participant_result(bank, person)  # scorable: `everyone` holds only those
+    scores, ranking = result.scores, result.ranking
+    st.markdown(f"#### {t.t('dashboard.person', name=plain(frame['name'].iloc[rows[0]]))}")
     if ranking.flat:
         st.warning(t.t(f"results.flat_{ranking.flat}"))
     else:
         top = bank.role(ranking.top.role_id)
         st.write(t.t("dashboard.best", role=top.name(lang), match=round(ranking.top.match)))
-        st.write(why_sentence(bank, explain(bank, scores, top.id), t))
-    ui.radar(bank, [] if ranking.flat else [ranking.top.role_id], scores, key="person_radar")
+        st.write(headline(bank, result, t).why)
+    radar(bank, [] if ranking.flat else [ranking.top.role_id], scores, key="person_radar")
     st.dataframe(
         pd.DataFrame(
             {
@@ -171,8 +182,12 @@ def compare(frame: pd.DataFrame) -> None:
     common = [r for r in top_match_counts(frame).index if r != FLAT]
     first, second = [*common, *[r for r in ids if r not in common]][:2]
     left, right = st.columns(2)
-    a = left.selectbox(t.t("dashboard.compare_a"), ids, index=ids.index(first), format_func=name_of, key="group_a")
-    b = right.selectbox(t.t("dashboard.compare_b"), ids, index=ids.index(second), format_func=name_of, key="group_b")
+    a = left.selectbox(
+        t.t("dashboard.compare_a"), ids, index=ids.index(first), format_func=name_of, key=state.translated("group_a")
+    )
+    b = right.selectbox(
+        t.t("dashboard.compare_b"), ids, index=ids.index(second), format_func=name_of, key=state.translated("group_b")
+    )
     result = compare_roles(bank, frame, a, b)
     st.write(
         t.t(
@@ -217,7 +232,7 @@ def live() -> None:
         st.info(t.t("dashboard.waiting", seconds=REFRESH_SECONDS))
         return
     st.caption(t.t("dashboard.refreshing", seconds=REFRESH_SECONDS))
-    frame = group_frame(bank, everyone, lang)
+    frame = group_frame(bank, everyone)
     group_tab, people_tab, compare_tab = st.tabs(
         [t.t("dashboard.tab_overview"), t.t("dashboard.tab_people"), t.t("dashboard.tab_compare")]
     )
@@ -257,15 +272,16 @@ xlsx_col.download_button(
 
 with st.expander(t.t("dashboard.import_title")):
     st.write(t.t("dashboard.import_help"))
-    added = st.session_state.pop("import_added", None)
+    added = state.pop_import_added()
     if added is not None:
         st.success(t.t("dashboard.import_added", count=added))
     # A new uploader after each import, so that the same file cannot be added twice by mistake.
-    round_ = st.session_state.setdefault("import_round", 0)
-    upload = st.file_uploader(t.t("dashboard.import_file"), type=["csv", "txt"], key=f"import_file_{round_}")
+    upload = st.file_uploader(
+        t.t("dashboard.import_file"), type=["csv", "txt"], key=f"import_file_{state.import_round()}"
+    )
     if upload is not None:
         try:
-            report = read_import(bank, upload.getvalue(), upload.name, coaching.scale_words())
+            report = read_import(bank, upload.getvalue(), upload.name, scale_words())
         except ImportFileError as error:
             st.error(t.t(f"imports.{error.reason}", detail=error.detail))
         else:
@@ -292,17 +308,20 @@ with st.expander(t.t("dashboard.import_title")):
                     count = store().add_imported(
                         session.id, [(row.pseudonym, row.answers) for row in report.accepted], bank.version
                     )
+                except NotFoundError:
+                    leave(t.t("dashboard.gone"))
                 except StorageError:
                     st.error(t.t("group.unavailable"))
                 else:
-                    st.session_state["import_added"] = count
-                    st.session_state["import_round"] = round_ + 1
+                    state.imported(count)
                     st.rerun()
 
 close_col, delete_col = st.columns(2)
 if not session.closed and close_col.button(t.t("dashboard.close"), key="close_session", icon=":material/lock:"):
     try:
         store().close_session(session.id)
+    except NotFoundError:
+        leave(t.t("dashboard.gone"))
     except StorageError:
         st.error(t.t("group.unavailable"))
     else:
@@ -315,6 +334,6 @@ with delete_col.expander(t.t("dashboard.delete"), icon=":material/delete_forever
         except StorageError:
             st.error(t.t("group.unavailable"))
         else:
-            st.session_state["coach_session"] = None
-            st.session_state["session_deleted"] = True
-            st.switch_page("views/coach.py")
+            state.set_coach_session(None)
+            state.set_session_deleted()
+            routes.switch_to("coach")

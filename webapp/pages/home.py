@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-import ui
+from webapp import resources, routes, state
 
-t = ui.text()
-bank = ui.bank()
+t = resources.text()
+bank = resources.bank()
 minutes = max(1, round(len(bank.questions) * 8 / 60))  # about 8 seconds per statement
 
 st.title(t.t("home.title"))
@@ -20,11 +20,11 @@ st.markdown(
         ]
     )
 )
-answered = len(st.session_state["answers"])
+answered = len(state.answers())
 start, explore = st.columns(2)
 label = t.t("home.resume", answered=answered, total=len(bank.questions)) if answered else t.t("home.start")
 if start.button(label, type="primary", key="start", width="stretch"):
-    st.switch_page("views/quiz.py")
+    routes.switch_to("quiz")
 if explore.button(t.t("home.explore"), key="explore", width="stretch"):
-    st.switch_page("views/roles.py")
+    routes.switch_to("roles")
 st.caption(t.t("home.sources"))

@@ -2,31 +2,31 @@
 
 import streamlit as st
 
-import coaching
-import ui
 from quiz.scoring import QUESTIONS_PER_STEP, SCALE, quiz_order, quiz_steps
+from webapp import links, resources, routes, state
+from webapp.widgets import plain
 
-t = ui.text()
-lang = ui.lang()
-bank = ui.bank()
-answers: dict[str, int] = st.session_state["answers"]
+t = resources.text()
+lang = state.lang()
+bank = resources.bank()
+answers = state.answers()
 questions = quiz_order(bank)
 steps = len(quiz_steps(bank))
-step = min(st.session_state["step"], steps - 1)
+step = min(state.step(), steps - 1)
 first = step * QUESTIONS_PER_STEP
 shown = quiz_steps(bank)[step]
 
 st.title(t.t("quiz.title"))
-seat = coaching.seat()
+seat = state.seat()
 if seat is not None:
-    st.caption(t.t("group.in_group", title=coaching.plain(seat.title)))
+    st.caption(t.t("group.in_group", title=plain(seat.title)))
 progress = st.empty()  # filled once the radios below have given this run's answers
 st.caption(t.t("quiz.instructions"))
 
 for number, question in enumerate(shown, start=first + 1):
-    key = f"q_{question.id}"
-    if key not in st.session_state and question.id in answers:
-        st.session_state[key] = answers[question.id]  # back on this step: show the answer given
+    key = state.translated(f"q_{question.id}")  # the scale's words are translated
+    if not state.has(key) and question.id in answers:
+        state.preset(key, answers[question.id])  # back on this step: show the answer given
     value = st.radio(
         f"{number}. {question.text(lang)}",
         options=SCALE,
@@ -49,17 +49,17 @@ checked = enumerate(questions, start=1) if last else enumerate(shown, start=firs
 missing = [n for n, q in checked if q.id not in answers]
 back, forward = st.columns(2)
 if back.button(t.t("quiz.back"), key="back", disabled=step == 0, width="stretch"):
-    st.session_state["step"] = step - 1
+    state.set_step(step - 1)
     st.rerun()
 if forward.button(t.t("quiz.finish" if last else "quiz.next"), key="next", type="primary", width="stretch"):
     if missing:
         st.error(t.t("quiz.missing", numbers=", ".join(map(str, missing))))
     elif last:
-        st.switch_page("views/results.py")
+        routes.switch_to("results")
     else:
-        st.session_state["step"] = step + 1
+        state.set_step(step + 1)
         st.rerun()
 
 with st.expander(t.t("links.continue_later")):
     st.write(t.t("links.continue_help"))
-    st.code(ui.share_link("quiz", answers), language=None, wrap_lines=True)
+    st.code(links.share_link("quiz", answers), language=None, wrap_lines=True)

@@ -1,5 +1,6 @@
-"""The processes a load run starts and always stops: Streamlit servers, an nginx in front of
-several of them, a throwaway PostgreSQL; and what /proc says they cost.
+"""The processes a deployment on one machine starts and always stops: Streamlit servers, an
+nginx in front of several of them, a PostgreSQL of our own; and what /proc says they cost.
+Used by `python -m deploy.serve` (make serve) and by the load benchmark (make load).
 
 Ports: Streamlit cannot be told to bind port 0, so a free port is picked by binding port 0,
 then released and handed to the server; another process can take it in between, so a server
@@ -24,6 +25,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, TypeVar
+
+from deploy.proxy import NGINX, nginx_config
 
 HOST: Final = "127.0.0.1"
 START_ATTEMPTS: Final = 5
@@ -136,20 +139,32 @@ class Stack:
     url: str = ""  # ws://host:port of the entry point (nginx or the only server)
 
     def close(self) -> None:
-        for cleanup in reversed(self.cleanups):
-            with contextlib.suppress(Exception):
-                cleanup()
-        self.cleanups.clear()
-        for process in reversed(self.processes):
-            with contextlib.suppress(Exception):
-                process.stop()
-        self.processes.clear()
+        """Stop the processes (newest first: the proxy, then the app servers), then run the
+        cleanups (the database last, once nothing uses it). Ctrl-C cannot cut it short."""
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            for process in reversed(self.processes):
+                with contextlib.suppress(Exception):
+                    process.stop()
+            self.processes.clear()
+            for cleanup in reversed(self.cleanups):
+                with contextlib.suppress(Exception):
+                    cleanup()
+            self.cleanups.clear()
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
 
 def start_streamlit(
-    stack: Stack, script: str, cwd: Path, env: Mapping[str, str], extra: Sequence[str], index: int
+    stack: Stack,
+    script: str,
+    cwd: Path,
+    env: Mapping[str, str],
+    extra: Sequence[str],
+    index: int,
+    port: int | None = None,
 ) -> int:
-    """One `python -m streamlit run` on a free port; returns the port."""
+    """One `python -m streamlit run` on `port` (default: a free one); returns the port."""
 
     def start(port: int) -> int:
         argv = [
@@ -178,60 +193,21 @@ def start_streamlit(
         stack.server_pids.append(process.pid)
         return port
 
-    return on_free_port(start)
+    return start(port) if port is not None else on_free_port(start)
 
 
-NGINX_CONF: Final = """\
-{user}worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
-    upstream streamlit {{
-        # Sticky sessions: a Streamlit session lives in one process, so every request of a
-        # browser must reach the same one. All clients share 127.0.0.1 here (a classroom
-        # shares one router), hence a cookie, not ip_hash.
-        hash $cookie_{cookie} consistent;
-{servers}
-    }}
-    server {{
-        listen {host}:{port};
-        location / {{
-            proxy_pass http://streamlit;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $host;
-            proxy_read_timeout 3600s;
-            proxy_buffering off;
-        }}
-    }}
-}}
-"""
-
-
-def start_nginx(stack: Stack, ports: Sequence[int], cookie: str, binary: str = "/usr/sbin/nginx") -> int:
-    """Debian's nginx in the foreground with a config of our own, in front of `ports`."""
+def start_nginx(stack: Stack, ports: Sequence[int], listen: int | None = None) -> int:
+    """Debian's nginx in the foreground with the repository's rules (`deploy.proxy`), in front
+    of the app processes on `ports`, listening on `listen` (default: a free port); returns the
+    port it listens on."""
     prefix = stack.folder / "nginx"
     prefix.mkdir(exist_ok=True)
-    # Worker processes drop to `nobody` when the master runs as root; keep them as root so
-    # that they can use the temp folders made here (this nginx only listens on loopback).
-    user = "user root;\n" if os.geteuid() == 0 else ""
 
     def start(port: int) -> int:
         conf = prefix / "nginx.conf"
-        servers = "\n".join(f"        server {HOST}:{p} max_fails=0;" for p in ports)
-        conf.write_text(
-            NGINX_CONF.format(user=user, prefix=prefix, cookie=cookie, servers=servers, host=HOST, port=port)
-        )
-        argv = [binary, "-c", str(conf), "-p", str(prefix), "-g", "daemon off;"]
+        upstreams = [f"{HOST}:{p}" for p in ports]
+        conf.write_text(nginx_config(prefix, f"{HOST}:{port}", upstreams, as_root=os.geteuid() == 0))
+        argv = [str(NGINX), "-c", str(conf), "-p", str(prefix), "-g", "daemon off;"]
         process = spawn("nginx", argv, prefix, os.environ, prefix / "stdout.log")
         try:
             wait_healthy(process, f"http://{HOST}:{port}/_stcore/health", timeout=15)
@@ -244,7 +220,7 @@ def start_nginx(stack: Stack, ports: Sequence[int], cookie: str, binary: str = "
         stack.processes.append(process)
         return port
 
-    return on_free_port(start)
+    return start(listen) if listen is not None else on_free_port(start)
 
 
 def _pg_bindir() -> Path | None:
@@ -259,18 +235,22 @@ def _ignore(_: object) -> None:
     return None
 
 
-def start_postgres(stack: Stack) -> str:
-    """A throwaway PostgreSQL (initdb + pg_ctl, as the `postgres` user when we are root, no
-    fsync); returns its SQLAlchemy URL. It is stopped and deleted by `stack.close()`."""
+def start_postgres(stack: Stack, keep: Path | None = None) -> str:
+    """A PostgreSQL of our own (initdb + pg_ctl, as the `postgres` user when we are root);
+    returns its SQLAlchemy URL; `stack.close()` stops it. Throwaway by default (a temporary
+    folder, no fsync, deleted at the end); with `keep`, its data lives in that folder, made on
+    first use and kept across runs, with the durability settings left as PostgreSQL has them."""
     bindir = _pg_bindir()
     if bindir is None:
         raise StartError("PostgreSQL's initdb/pg_ctl are not installed (apt-get install postgresql)")
     # Not inside stack.folder: a root-only temp folder is closed to the postgres user.
-    folder = Path(tempfile.mkdtemp(prefix="load-pg-"))
+    folder = keep if keep is not None else Path(tempfile.mkdtemp(prefix="quiz-pg-"))
+    folder.mkdir(parents=True, exist_ok=True)
     as_root = os.geteuid() == 0
     if as_root:
         shutil.chown(folder, user=PG_SUPERUSER, group=PG_SUPERUSER)
-    stack.cleanups.append(lambda: shutil.rmtree(folder, ignore_errors=True))
+    if keep is None:
+        stack.cleanups.append(lambda: shutil.rmtree(folder, ignore_errors=True))
 
     def run(*argv: str) -> subprocess.CompletedProcess[str]:
         command = [str(bindir / argv[0]), *argv[1:]]
@@ -279,12 +259,15 @@ def start_postgres(stack: Stack) -> str:
         return subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
 
     data = folder / "data"
-    done = run("initdb", "-D", str(data), "-U", PG_SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-sync")
-    if done.returncode:
-        raise StartError(f"initdb failed:\n{done.stderr[-2000:]}")
+    if not (data / "PG_VERSION").exists():
+        done = run("initdb", "-D", str(data), "-U", PG_SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-sync")
+        if done.returncode:
+            raise StartError(f"initdb failed:\n{done.stderr[-2000:]}")
 
     def start(port: int) -> str:
-        settings = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+        settings = "-c max_connections=300"
+        if keep is None:  # a throwaway database is never worth an fsync
+            settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         options = f"-p {port} -k {folder} -c listen_addresses={HOST} {settings}"
         log = folder / "server.log"
         done = run("pg_ctl", "-D", str(data), "-o", options, "-l", str(log), "-w", "-t", "60", "start")

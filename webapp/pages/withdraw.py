@@ -2,26 +2,30 @@
 
 import streamlit as st
 
-import coaching
-import ui
-from quiz.storage import StorageError
+from quiz.sessions import StorageError
+from webapp import resources, seat, state
+from webapp.address import AddressError
 
-t = ui.text()
+t = resources.text()
 st.title(t.t("group.withdraw_title"))
-key = st.query_params.get("seat", "")
+try:
+    key = seat.SEAT.read()
+except AddressError:
+    st.warning(t.t("group.withdraw_bad_key"))
+    st.stop()
 if not key:
     st.info(t.t("group.withdraw_no_key"))
     st.stop()
 st.write(t.t("group.withdraw_intro"))
 if st.button(t.t("group.withdraw"), type="primary", key="withdraw", icon=":material/delete:"):
     try:
-        removed = coaching.store().withdraw(key)
+        removed = resources.store().withdraw(key)
     except StorageError:
         st.error(t.t("group.unavailable"))
     else:
-        current = coaching.seat()
+        current = state.seat()
         if current is not None and current.key == key:
-            coaching.leave_seat()
+            seat.leave_seat()
         if removed:
             st.success(t.t("group.withdrawn"))
         else:

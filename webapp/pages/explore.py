@@ -1,48 +1,28 @@
 """What if: priorities that re-weight the ranking, and sliders over one's own scores."""
 
-import pandas as pd
 import streamlit as st
 
-import ui
 from quiz.explain import name_in_sentence
-from quiz.matching import TIE_MARGIN, Ranking, rank_roles
+from quiz.matching import TIE_MARGIN, rank_roles
 from quiz.scoring import AnswerError, score_answers
 from quiz.whatif import apply_overrides, priorities_for, rank_what_if, ranking_changes, smallest_change, why_moved
+from webapp import resources, state
+from webapp.widgets import quiz_first, radar, ranking_table
 
 SHOWN_ROLES = 5
 MOST_PRIORITIES = 3
 
-t = ui.text()
-lang = ui.lang()
-bank = ui.bank()
+t = resources.text()
+lang = state.lang()
+bank = resources.bank()
 names = {r.id: r.name(lang) for r in bank.roles}
 dimension_names = {d.id: d.name(lang) for d in bank.dimensions}
 
 st.title(t.t("explore.title"))
 try:
-    scores = score_answers(bank, st.session_state["answers"])
+    scores = score_answers(bank, state.answers())
 except AnswerError:
-    st.info(t.t("explore.incomplete"))
-    if st.button(t.t("results.to_quiz"), type="primary", key="to_quiz"):
-        st.switch_page("views/quiz.py")
-    st.stop()
-
-
-def ranking_table(ranking: Ranking) -> None:
-    top = ranking.matches[:SHOWN_ROLES]
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t.t("results.col_rank"): range(1, len(top) + 1),
-                t.t("results.col_match"): [m.match for m in top],
-                t.t("results.col_role"): [names[m.role_id] for m in top],
-            }
-        ),
-        hide_index=True,
-        column_config={
-            t.t("results.col_match"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f")
-        },
-    )
+    quiz_first(t.t("explore.incomplete"))
 
 
 # Priorities: what matters most to the person re-weights every role.
@@ -52,7 +32,7 @@ important = st.multiselect(
     bank.dimension_ids,
     format_func=dimension_names.__getitem__,
     max_selections=MOST_PRIORITIES,
-    key="priorities",
+    key=state.translated("priorities"),
     placeholder=t.t("explore.priorities_placeholder"),
 )
 priorities = priorities_for(bank, important) if important else None
@@ -64,10 +44,11 @@ if important:
     lines = []
     for change in changes[:SHOWN_ROLES]:
         movement = why_moved(bank, scores, change.role_id, important)
-        key = "explore.moved_up" if change.new_rank < change.old_rank else "explore.moved_down"
+        up = movement.direction == "up"
+        key = "explore.moved_up" if up else "explore.moved_down"
         line = t.t(key, role=names[change.role_id], old=change.old_rank, new=change.new_rank)
         if movement.fits:
-            because = "explore.because_close" if change.new_rank < change.old_rank else "explore.because_far"
+            because = "explore.because_close" if up else "explore.because_far"
             dims = ", ".join(name_in_sentence(dimension_names[f.dimension]) for f in movement.fits)
             line = f"{line} {t.t(because, dimensions=dims)}"
         else:
@@ -82,7 +63,7 @@ st.caption(t.t("explore.whatif_help"))
 
 def reset_sliders() -> None:
     for dimension in bank.dimension_ids:
-        st.session_state.pop(f"whatif_{dimension}", None)
+        state.forget(f"whatif_{dimension}")
 
 
 overrides = {
@@ -95,25 +76,25 @@ what_if = rank_what_if(bank, scores, overrides, priorities)
 st.subheader(t.t("explore.top_now", role=names[what_if.top.role_id], match=round(what_if.top.match)))
 if what_if.top.role_id != real.top.role_id:
     st.write(t.t("explore.top_was", role=names[real.top.role_id]))
-ranking_table(what_if)
-ui.radar(bank, [what_if.top.role_id], moved, key="radar_whatif")
+ranking_table(bank, what_if, shown=SHOWN_ROLES)
+radar(bank, [what_if.top.role_id], moved, key="radar_whatif")
 
 # The smallest single change that would put each runner-up clearly first (beyond a tie).
 st.markdown(f"### {t.t('explore.closest')}")
 lines = []
 for match in what_if.matches[1 : 1 + 3]:
-    change = smallest_change(bank, moved, match.role_id, priorities, lead=TIE_MARGIN)
-    if change is None:
+    smallest = smallest_change(bank, moved, match.role_id, priorities, lead=TIE_MARGIN)
+    if smallest is None:
         lines.append(t.t("explore.no_change", role=names[match.role_id]))
     else:
-        key = "explore.change_up" if change.delta > 0 else "explore.change_down"
+        key = "explore.change_up" if smallest.delta > 0 else "explore.change_down"
         lines.append(
             t.t(
                 key,
-                points=round(abs(change.delta)),
-                dimension=name_in_sentence(dimension_names[change.dimension]),
+                points=round(abs(smallest.delta)),
+                dimension=name_in_sentence(dimension_names[smallest.dimension]),
                 role=names[match.role_id],
-                score=round(change.new_score),
+                score=round(smallest.new_score),
             )
         )
 st.markdown("\n".join(f"- {line}" for line in lines))

@@ -3,45 +3,40 @@ and the selected role's sections."""
 
 from datetime import datetime
 
-import pandas as pd
 import streamlit as st
 
-import coaching
-import ui
+from quiz.describe import headline
 from quiz.explain import explain, fit_lines, score_meaning, why_sentence
 from quiz.export import CSV_ENCODING, answers_csv, matches_csv, my_data_json, scores_csv
-from quiz.matching import Ranking, rank_roles
 from quiz.report import build_report
-from quiz.scoring import AnswerError, quiz_order, score_answers
+from quiz.result import person_result
+from quiz.scoring import AnswerError
+from webapp import links, resources, routes, seat, state
+from webapp.widgets import quiz_first, radar, ranking_table, show_role
 
-t = ui.text()
-lang = ui.lang()
-bank = ui.bank()
-answers: dict[str, int] = st.session_state["answers"]
+t = resources.text()
+lang = state.lang()
+bank = resources.bank()
+answers = state.answers()
 
 st.title(t.t("results.title"))
 try:
-    scores = score_answers(bank, answers)
+    result = person_result(bank, answers)
 except AnswerError as error:
-    st.info(t.t("results.incomplete", missing=len(error.missing), total=len(bank.questions)))
-    if st.button(t.t("results.to_quiz"), type="primary", key="to_quiz"):
-        st.switch_page("views/quiz.py")
-    st.stop()
-
-ranking: Ranking = rank_roles(bank, scores, [answers[q.id] for q in quiz_order(bank)])
-coaching.save_result(answers)  # for a participant in a coach's group; says how it went
+    quiz_first(t.t("results.incomplete", missing=len(error.missing), total=len(bank.questions)))
+scores, ranking = result.scores, result.ranking
+seat.save_result(answers)  # for a participant in a coach's group; says how it went
 
 
 def restart_buttons() -> None:
     retake, what_if, explore = st.columns(3)
     if retake.button(t.t("results.retake"), key="retake", width="stretch"):
-        st.session_state["answers"] = {}
-        st.session_state["step"] = 0
-        st.switch_page("views/quiz.py")
+        state.set_quiz({}, 0)
+        routes.switch_to("quiz")
     if what_if.button(t.t("results.what_if"), key="what_if", width="stretch"):
-        st.switch_page("views/explore.py")
+        routes.switch_to("explore")
     if explore.button(t.t("results.explore"), key="explore_roles", width="stretch"):
-        st.switch_page("views/roles.py")
+        routes.switch_to("roles")
 
 
 def dimension_meanings() -> None:
@@ -71,7 +66,7 @@ def keep_buttons() -> None:
         icon=":material/picture_as_pdf:",
     )
     st.write(t.t("links.result_help"))
-    st.code(ui.share_link("results", answers), language=None, wrap_lines=True)
+    st.code(links.share_link("results", answers), language=None, wrap_lines=True)
     with st.expander(t.t("results.my_data")):
         st.write(t.t("results.my_data_help"))
         downloads = (  # CSV with a byte-order mark, so that Excel reads the accents right
@@ -87,56 +82,40 @@ def keep_buttons() -> None:
 if ranking.flat:
     st.warning(t.t(f"results.flat_{ranking.flat}"))
     st.write(t.t("results.flat_next"))
-    ui.radar(bank, [], scores, key="radar_flat")
+    radar(bank, [], scores, key="radar_flat")
     dimension_meanings()
     keep_buttons()
     restart_buttons()
     st.stop()
 
 top = bank.role(ranking.top.role_id)
-st.subheader(t.t("results.top", role=top.name(lang), match=round(ranking.top.match)))
-others = [bank.role(m.role_id).name(lang) for m in ranking.tied_top[1:]]
-if others:
-    st.info(t.t("results.tie", roles=", ".join(others)))
-st.write(why_sentence(bank, explain(bank, scores, top.id), t))
+head = headline(bank, result, t)
+st.subheader(head.best)
+if head.ties:
+    st.info(head.ties)
+st.write(head.why)
 
 st.markdown(f"### {t.t('results.ranking')}")
-st.dataframe(
-    pd.DataFrame(
-        {
-            t.t("results.col_rank"): range(1, len(ranking.matches) + 1),
-            # The match before the long role names, so that it stays in view on a phone.
-            t.t("results.col_match"): [m.match for m in ranking.matches],
-            t.t("results.col_role"): [bank.role(m.role_id).name(lang) for m in ranking.matches],
-            t.t("results.col_level"): [t.t("level." + bank.role(m.role_id).level) for m in ranking.matches],
-            # The word itself in the cell, so that the column is as wide as its header.
-            t.t("results.col_tie"): [
-                t.t("results.col_tie") if m.tied_with_top and len(ranking.tied_top) > 1 else "" for m in ranking.matches
-            ],
-        }
-    ),
-    hide_index=True,
-    height=(len(ranking.matches) + 1) * 35 + 3,  # every role visible without scrolling inside the table
-    column_config={
-        t.t("results.col_match"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f")
-    },
-)
+ranking_table(bank, ranking, details=True)
 st.caption(t.t("results.how_to_read"))
 
 st.markdown(f"### {t.t('results.profile')}")
 role_names = {m.role_id: bank.role(m.role_id).name(lang) for m in ranking.matches}
 selected = st.selectbox(
-    t.t("results.select_role"), options=list(role_names), format_func=role_names.__getitem__, key="selected_role"
+    t.t("results.select_role"),
+    options=list(role_names),
+    format_func=role_names.__getitem__,
+    key=state.translated("selected_role"),
 )
 overlay = st.multiselect(
     t.t("results.overlay"),
     options=list(role_names),
     format_func=role_names.__getitem__,
-    key="overlay_roles",
+    key=state.translated("overlay_roles"),
     max_selections=3,
     placeholder=t.t("results.overlay_placeholder"),
 )
-ui.radar(bank, [selected, *(r for r in overlay if r != selected)], scores, key="radar_results")
+radar(bank, [selected, *(r for r in overlay if r != selected)], scores, key="radar_results")
 dimension_meanings()
 
 explanation = explain(bank, scores, selected)
@@ -154,6 +133,6 @@ for column, heading, lines in zip(
 
 keep_buttons()
 st.divider()
-ui.show_role(bank, bank.role(selected))
+show_role(bank, bank.role(selected))
 st.divider()
 restart_buttons()

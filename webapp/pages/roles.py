@@ -3,33 +3,43 @@
 import pandas as pd
 import streamlit as st
 
-import ui
-from quiz.banks import FAMILIES, LEVELS
-from quiz.scoring import AnswerError, score_answers
+from quiz.model import FAMILIES, LEVELS
+from quiz.scoring import AnswerError, DimensionScores, score_answers
+from webapp import resources, state
+from webapp.address import Param
+from webapp.widgets import plain, radar, show_profile, show_role
 
 # The seeds' own comparisons, one click away.
 SEED_PAIRS = (("cto", "cpo"), ("digital_pm", "marketing_pm"))
+# ?compare=ROLE_A,ROLE_B: two role ids.
+COMPARE = Param("compare", longest=100)
+# The two role pickers; their labels are translated.
+ROLE_A, ROLE_B = state.translated("compare_a"), state.translated("compare_b")
 
-t = ui.text()
-lang = ui.lang()
-bank = ui.bank()
+t = resources.text()
+lang = state.lang()
+bank = resources.bank()
 role_ids = [r.id for r in bank.roles]
 names = {r.id: r.name(lang) for r in bank.roles}
 
-# A link such as ?compare=cto,cpo opens that comparison; a garbled one is said and ignored.
-link = st.query_params.get("compare", "")
-pair = link.split(",")
-if link and (len(pair) != 2 or not all(r in names for r in pair)):
-    st.warning(t.t("roles.bad_link", link=link))
-elif link and "compare_a" not in st.session_state:
-    st.session_state["compare_a"], st.session_state["compare_b"] = pair
-st.session_state.setdefault("compare_a", SEED_PAIRS[0][0])
-st.session_state.setdefault("compare_b", SEED_PAIRS[0][1])
-
 
 def choose(a: str, b: str) -> None:
-    st.session_state["compare_a"], st.session_state["compare_b"] = a, b
+    state.preset(ROLE_A, a)
+    state.preset(ROLE_B, b)
 
+
+# A link such as ?compare=cto,cpo opens that comparison; a garbled one is said (as typed, cut
+# to the longest a link can be) and ignored.
+raw = st.query_params.get(COMPARE.name, "")
+link = COMPARE.read_or_none()
+pair = (link or "").split(",")
+if raw and (link is None or len(pair) != 2 or not all(r in names for r in pair)):
+    st.warning(t.t("roles.bad_link", link=plain(raw[: COMPARE.longest])))
+elif link and not state.has(ROLE_A):
+    choose(*pair)
+for key, default in zip((ROLE_A, ROLE_B), SEED_PAIRS[0], strict=True):
+    if not state.has(key):
+        state.preset(key, default)
 
 st.title(t.t("roles.title"))
 compare_tab, browse_tab = st.tabs([t.t("roles.compare"), t.t("roles.browse")])
@@ -39,16 +49,17 @@ with compare_tab:
     for a, b in SEED_PAIRS:  # one per line: the full role names do not fit side by side
         st.button(f"{names[a]} ↔ {names[b]}", key=f"pair_{a}_{b}", on_click=choose, args=(a, b))
     pick_a, pick_b = st.columns(2)
-    a = pick_a.selectbox(t.t("roles.role_a"), role_ids, format_func=names.__getitem__, key="compare_a")
-    b = pick_b.selectbox(t.t("roles.role_b"), role_ids, format_func=names.__getitem__, key="compare_b")
-    st.query_params["compare"] = f"{a},{b}"
+    a = pick_a.selectbox(t.t("roles.role_a"), role_ids, format_func=names.__getitem__, key=ROLE_A)
+    b = pick_b.selectbox(t.t("roles.role_b"), role_ids, format_func=names.__getitem__, key=ROLE_B)
+    st.query_params[COMPARE.name] = f"{a},{b}"
+    scores: DimensionScores | None
     try:
-        scores = score_answers(bank, st.session_state["answers"])
+        scores = score_answers(bank, state.answers())
     except AnswerError:
         scores = None  # no finished quiz: compare the roles alone
     if a == b:
         st.info(t.t("roles.same_role"))
-    ui.radar(bank, list(dict.fromkeys([a, b])), scores, key="radar_compare")
+    radar(bank, list(dict.fromkeys([a, b])), scores, key="radar_compare")
 
     role_a, role_b = bank.role(a), bank.role(b)
     st.markdown(f"**{t.t('roles.differences')}**")
@@ -68,15 +79,15 @@ with compare_tab:
     left, right = st.columns(2)
     for column, role in ((left, role_a), (right, role_b)):
         with column:
-            ui.show_role(bank, role)
-            ui.show_profile(bank, role)
+            show_role(bank, role)
+            show_profile(bank, role)
 
 with browse_tab:
     family_filter = st.multiselect(
-        t.t("roles.family"), FAMILIES, format_func=lambda f: t.t("family." + f), key="browse_families"
+        t.t("roles.family"), FAMILIES, format_func=lambda f: t.t("family." + f), key=state.translated("browse_families")
     )
     level_filter = st.multiselect(
-        t.t("roles.level"), LEVELS, format_func=lambda v: t.t("level." + v), key="browse_levels"
+        t.t("roles.level"), LEVELS, format_func=lambda v: t.t("level." + v), key=state.translated("browse_levels")
     )
     for family in FAMILIES:
         if family_filter and family not in family_filter:
@@ -91,4 +102,4 @@ with browse_tab:
         st.markdown(f"### {t.t('family.' + family)}")
         for role in shown:
             with st.expander(f"{role.name(lang)} · {t.t('level.' + role.level)}"):
-                ui.show_role(bank, role, heading=False)
+                show_role(bank, role, heading=False)

@@ -1,0 +1,71 @@
+"""What the pages share across browser sessions: the bank (loaded once per process and folder),
+the store (one engine and pool per database), and the UI strings of the session's language."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NoReturn
+
+import streamlit as st
+
+from quiz.banks import DATA_DIR, BankError, load_bank
+from quiz.i18n import Strings, strings
+from quiz.model import Bank
+from quiz.sessions import StorageError, Store, database_url
+from webapp import state
+
+
+def text() -> Strings:
+    """The UI strings of the current language."""
+    return strings(state.lang())
+
+
+@st.cache_data(show_spinner=False)
+def _cached_bank(data_dir: str) -> Bank:
+    return load_bank(Path(data_dir))
+
+
+def bank() -> Bank:
+    """The validated bank from `QUIZ_DATA_DIR` (default: quiz/data/), loaded once per process and
+    folder. A broken bank stops the page with the list of problems, never a traceback."""
+    try:
+        return _cached_bank(os.environ.get("QUIZ_DATA_DIR", str(DATA_DIR)))
+    except BankError as error:
+        _stop_with_problems(error)
+
+
+def _stop_with_problems(error: BankError) -> NoReturn:
+    st.error(text().t("errors.bank"))
+    st.code("\n".join(str(p) for p in error.problems), language=None)
+    st.stop()
+
+
+def _secrets_url() -> str | None:
+    """`database_url` (or `[connections.quiz] url`) from `.streamlit/secrets.toml`, if any."""
+    try:
+        url = st.secrets.get("database_url") or st.secrets.get("connections", {}).get("quiz", {}).get("url")
+    except Exception:  # no secrets file, or one Streamlit cannot parse: the default applies
+        return None
+    return str(url) if url else None
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    store = Store(url)
+    try:
+        store.migrate()
+        store.purge_expired()
+    except StorageError:
+        store.dispose()
+        raise  # not cached: the next call tries again
+    return store
+
+
+def store() -> Store:
+    """The process's store, migrated on first use.
+
+    Raises:
+        StorageError: the database cannot be reached.
+    """
+    return _store(database_url(os.environ, _secrets_url()))

@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -141,7 +142,9 @@ class Stack:
     def close(self) -> None:
         """Stop the processes (newest first: the proxy, then the app servers), then run the
         cleanups (the database last, once nothing uses it). Ctrl-C cannot cut it short."""
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # Only the main thread may set signal handlers (the load driver closes from a worker).
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
         try:
             for process in reversed(self.processes):
                 with contextlib.suppress(Exception):
@@ -152,7 +155,8 @@ class Stack:
                     cleanup()
             self.cleanups.clear()
         finally:
-            signal.signal(signal.SIGINT, previous)
+            if main:
+                signal.signal(signal.SIGINT, previous)
 
 
 def start_streamlit(

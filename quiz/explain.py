@@ -21,6 +21,7 @@ __all__ = [
     "Explanation",
     "explain",
     "fit_lines",
+    "join_names",
     "name_in_sentence",
     "score_meaning",
     "why_sentence",
@@ -104,7 +105,7 @@ def name_in_sentence(name: str) -> str:
     return name if name[1:2].isupper() else name[:1].lower() + name[1:]
 
 
-def _join(names: list[str], strings: Strings) -> str:
+def join_names(names: list[str], strings: Strings) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} {strings.t('explain.and')} {names[-1]}"
@@ -117,7 +118,7 @@ def why_sentence(bank: Bank, explanation: Explanation, strings: Strings) -> str:
     role = bank.role(explanation.role_id).name(lang)
     if explanation.strengths:
         names = [name_in_sentence(bank.dimension(f.dimension).name(lang)) for f in explanation.strengths[:2]]
-        first = strings.t("explain.match_on", role=role, dimensions=_join(names, strings))
+        first = strings.t("explain.match_on", role=role, dimensions=join_names(names, strings))
     else:
         first = strings.t("explain.no_strength", role=role)
     if explanation.gaps:

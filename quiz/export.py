@@ -51,7 +51,7 @@ __all__ = [
 CSV_ENCODING = "utf-8-sig"
 ANSWER_COLUMNS = ("question_id", "dimension", "keyed", "statement", "answer")
 SCORE_COLUMNS = ("dimension_id", "dimension", "score")
-MATCH_COLUMNS = ("rank", "role_id", "role", "match", "tied_with_top")
+MATCH_COLUMNS = ("rank", "role_id", "role", "match", "probability", "tied_with_top")
 
 # What spreadsheets take for the start of a formula (= + - @) or split into one (tab, CR).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -102,8 +102,10 @@ def scores_csv(bank: Bank, scores: DimensionScores, lang: Lang) -> str:
 
 
 def matches_csv(bank: Bank, ranking: Ranking, lang: Lang) -> str:
-    """One row per role, best match first: rank (1 = best), role id, role name in `lang`, the 0-100
-    match, and whether the quiz cannot separate it from the best one (true/false).
+    """One row per role, most likely first: rank (1 = most likely), role id, role name in `lang`,
+    the 0-100 match, the probability of being the best match (0-1, three decimals; empty in a
+    ranking without probabilities), and whether it is too close to call with the first
+    (true/false).
 
     A flat profile's ranking is written too; `my_data_json` says it is flat and why.
 
@@ -112,7 +114,14 @@ def matches_csv(bank: Bank, ranking: Ranking, lang: Lang) -> str:
     """
     _check_ranking(bank, ranking)
     rows = (
-        (rank, m.role_id, bank.role(m.role_id).name(lang), m.match, "true" if m.tied_with_top else "false")
+        (
+            rank,
+            m.role_id,
+            bank.role(m.role_id).name(lang),
+            m.match,
+            None if m.probability is None else round(m.probability, 3),
+            "true" if m.tied_with_top else "false",
+        )
         for rank, m in enumerate(ranking.matches, start=1)
     )
     return _csv(MATCH_COLUMNS, rows)
@@ -129,9 +138,10 @@ def my_data_json(
     """Everything the quiz knows about the person, as one JSON document (UTF-8 text, indented):
 
     bank_version, created (ISO 8601), language, answers (question id -> dimension, keyed,
-    statement, answer or null, in the order asked), scores (dimension id -> name, score), ranking
-    (best first: rank, role_id, role, match, tied_with_top) and flat (why the profile cannot be
-    ranked: "same_answers" or "no_contrast", or null).
+    statement, answer or null when not asked, in quiz order), scores (dimension id -> name,
+    score), ranking (most likely first: rank, role_id, role, match, probability, tied_with_top:
+    too close to call with the first) and flat (why the result is not ranked, one of
+    `quiz.result.FLAT_REASONS`, or null).
 
     Raises:
         AnswerError: an unknown question id, or a value that is not a whole number from 1 to 5.
@@ -155,6 +165,7 @@ def my_data_json(
                 "role_id": m.role_id,
                 "role": bank.role(m.role_id).name(lang),
                 "match": m.match,
+                "probability": None if m.probability is None else round(m.probability, 3),
                 "tied_with_top": m.tied_with_top,
             }
             for rank, m in enumerate(ranking.matches, start=1)
@@ -166,13 +177,21 @@ def my_data_json(
 
 def session_frame(bank: Bank, participants: Sequence[Participant]) -> pd.DataFrame:
     """A coach session as one row per participant: `name` (the pseudonym, or "#n"),
-    `submitted_at` (ISO 8601, UTC), one column per question id with the answer (1-5), one per
-    dimension id with the score, and `top_1`..`top_3` (role ids) with `top_1_match`..
-    `top_3_match`. Headers are ids, the same in every language, so that files from several
-    sessions stack; the "questions" sheet of the Excel export gives the texts."""
+    `submitted_at` (ISO 8601, UTC), one column per question id with the answer (1-5; empty when
+    the statement was not asked), one per dimension id with the score, `answered`, `top_1`..
+    `top_3` (role ids, most likely first) with `top_1_match`..`top_3_match` and
+    `top_1_probability`..`top_3_probability`, `tied_top` and `tied_roles` (the roles too close
+    to call, "|"-separated) and `flat` (why a result is not ranked, if so). Headers are ids, the
+    same in every language, so that files from several sessions stack; the "questions" sheet of
+    the Excel export gives the texts. Participants must be scorable (`split_scorable`)."""
     frame = group_frame(bank, participants)
-    answers = pd.DataFrame(answer_matrix(bank, participants).astype(int), columns=[q.id for q in bank.questions])
-    tops = [column for k in range(1, TOP + 1) for column in (f"top_{k}", f"top_{k}_match")]
+    matrix = answer_matrix(bank, participants)
+    answers = pd.DataFrame(
+        [[None if np.isnan(v) else int(v) for v in row] for row in matrix],
+        columns=[q.id for q in bank.questions],
+        dtype=object,
+    )
+    tops = [column for k in range(1, TOP + 1) for column in (f"top_{k}", f"top_{k}_match", f"top_{k}_probability")]
     return pd.concat(
         [
             pd.DataFrame(
@@ -182,7 +201,7 @@ def session_frame(bank: Bank, participants: Sequence[Participant]) -> pd.DataFra
                 }
             ),
             answers,
-            frame[[*bank.dimension_ids, *tops]],
+            frame[[*bank.dimension_ids, "answered", *tops, "tied_top", "tied_roles", "flat"]],
         ],
         axis=1,
     )

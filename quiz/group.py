@@ -5,10 +5,15 @@ Everything is computed from the stored answers with the current bank, all people
 arrays, no loop per person), so 200 participants cost about as much as one.
 
 Rules:
-- A participant's top match is their first role. A participant whose first roles are tied (within
-  TIE_MARGIN) counts as an equal share for each tied role in the distribution, so the counts add
-  up to the number of participants and no tie is settled by an arbitrary order. A flat profile
-  (no ranking shown to the person) is counted as "flat", not as a role.
+- Every participant is scored on the statements they answered (`quiz.result.people_results`):
+  a result saved from the adaptive quiz, or imported from a paper form with blanks, is scored
+  like a complete one. Only a result holding a question id the current bank does not have (saved
+  before the questions were changed) is set apart (`split_scorable`).
+- A participant's top match is their most likely role. A participant whose first roles are too
+  close to call (`quiz.result`) counts as an equal share for each of them in the distribution,
+  so the counts add up to the number of participants and no such set is settled by an
+  arbitrary order. A result that is not rankable (no ranking shown to the person: a flat
+  profile, careless or inconsistent answers) is counted as "flat", not as a role.
 - The spread of the group is the population standard deviation (n in the denominator): the
   group is all the coach looks at, not a sample of something larger. One participant: spread 0.
 - Unnamed participants are shown as "#1", "#2"... in the order they finished; two who chose the
@@ -94,7 +99,7 @@ class RoleComparison:
     mean_b: float
     better_a: int
     better_b: int
-    equal: int  # within TIE_MARGIN of each other: the quiz cannot tell
+    equal: int  # match figures within TIE_MARGIN of each other: too close to say which fits better
     gaps_a: tuple[float, ...]
     gaps_b: tuple[float, ...]
 
@@ -112,48 +117,55 @@ def display_names(participants: Sequence[Participant]) -> list[str]:
 
 
 def split_scorable(bank: Bank, participants: Sequence[Participant]) -> tuple[list[Participant], list[Participant]]:
-    """Those who answered every question of this bank, and the others: results saved before the
-    questions were changed, which cannot be scored with the current ones."""
-    ids = [q.id for q in bank.questions]
-    scorable = [p for p in participants if all(p.answers.get(i) in SCALE for i in ids)]
-    return scorable, [p for p in participants if p not in scorable]
+    """Those whose answers are all to questions of this bank (any of them, at least one, each on the
+    scale), and the others: results saved before the questions were changed, which cannot be
+    scored with the current ones."""
+    ids = {q.id for q in bank.questions}
+
+    def scorable(p: Participant) -> bool:
+        return bool(p.answers) and all(q in ids and type(v) is int and v in SCALE for q, v in p.answers.items())
+
+    return [p for p in participants if scorable(p)], [p for p in participants if not scorable(p)]
 
 
 def answer_matrix(bank: Bank, participants: Sequence[Participant]) -> FloatArray:
-    """People x questions (in `bank.questions` order).
-
-    Raises:
-        KeyError: a participant lacks an answer to a question of this bank (a result saved with
-            another version of the questions).
-    """
-    return np.array([[p.answers[q.id] for q in bank.questions] for p in participants], dtype=float).reshape(
+    """People x questions (in `bank.questions` order), NaN for a statement not asked. Answers to
+    questions the bank does not have are not in it: `split_scorable` sets such results apart."""
+    return np.array([[p.answers.get(q.id, np.nan) for q in bank.questions] for p in participants], dtype=float).reshape(
         len(participants), len(bank.questions)
     )
 
 
 def group_frame(bank: Bank, participants: Sequence[Participant]) -> pd.DataFrame:
     """One row per participant, in the given order: `id`, `name` (see `display_names`), one
-    column per dimension id (score 0-100, one decimal), `top_1`..`top_3` (role ids) with
-    `top_1_match`..`top_3_match`, `tied_top` (how many roles share the first place; 1 = a clear
-    first), `tied_roles` (their ids, joined by "|") and `flat` (the flat-profile reason, "" if
-    none). Ids only, the same in every language: names are added where they are shown."""
-    columns = ["id", "name", *bank.dimension_ids]
+    column per dimension id (score 0-100, one decimal), `answered` (how many statements),
+    `top_1`..`top_3` (role ids, most likely first) with `top_1_match`..`top_3_match` and
+    `top_1_probability`..`top_3_probability` (the chance of being the best match, 0-1),
+    `tied_top` (how many roles are too close to call; 1 = a clear first), `tied_roles` (their
+    ids, most likely first, joined by "|"), `flat` (why the result is not ranked, "" if it is:
+    `quiz.result.FLAT_REASONS`) and `quality` (every response-quality flag, joined by "|"). Ids
+    only, the same in every language: names are added where they are shown."""
+    columns = ["id", "name", *bank.dimension_ids, "answered"]
     for k in range(1, TOP + 1):
-        columns += [f"top_{k}", f"top_{k}_match"]
-    columns += ["tied_top", "tied_roles", "flat"]
+        columns += [f"top_{k}", f"top_{k}_match", f"top_{k}_probability"]
+    columns += ["tied_top", "tied_roles", "flat", "quality"]
     if not participants:
         return pd.DataFrame(columns=columns)
     results = people_results(bank, answer_matrix(bank, participants))
     frame = pd.DataFrame(results.scores.round(1), columns=list(bank.dimension_ids))
     frame.insert(0, "name", display_names(participants))
     frame.insert(0, "id", [p.id for p in participants])
+    frame["answered"] = results.answered.sum(axis=1)
     for k in range(min(TOP, len(bank.roles))):
         roles, match = results.ranked(k)
         frame[f"top_{k + 1}"] = roles
         frame[f"top_{k + 1}_match"] = match.round(1)
-    frame["tied_top"] = results.tied.sum(axis=1)
-    frame["tied_roles"] = ["|".join(roles) for roles in results.tied_roles()]
+        frame[f"top_{k + 1}_probability"] = results.ranked_probability(k).round(3)
+    tied_roles = results.tied_roles()
+    frame["tied_top"] = [len(roles) for roles in tied_roles]
+    frame["tied_roles"] = ["|".join(roles) for roles in tied_roles]
     frame["flat"] = results.flat
+    frame["quality"] = results.quality
     return frame[columns]
 
 

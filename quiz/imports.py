@@ -7,8 +7,10 @@ Rules:
 - A column is a question when its header is the question's id (`tech_1`) or the question's text
   in French or English, compared as `quiz.answer_sheet` says (the reader the command line uses
   too): the text must be the question's.
-- Every question of the bank needs a column: a form that lacks one cannot be scored at all,
-  which one file-level message says better than a rejection on every row.
+- Every question of the bank needs a column (a form that lacks one is more likely a form for
+  other questions than a shorter one, which one file-level message says better than a guess),
+  but a cell may be blank: that statement was not asked, or not answered, and the row is scored
+  on the others, as the adaptive quiz's results are. A row with no answer at all is rejected.
 - An optional pseudonym column: `pseudonym`, `pseudo`, `name`, `nom`, `participant` or `id`.
   Other columns (a form's timestamp...) are ignored and listed.
 - An answer is a whole number 1-5 (`4`, `4.0`, `4,0`) or a word of the scale in either language
@@ -48,7 +50,7 @@ PSEUDONYM_COLUMNS = ("pseudonym", "pseudo", "name", "nom", "participant", "id")
 RowReason = Literal["missing_answers", "not_an_answer", "pseudonym_too_long"]
 FileReason = Literal["unreadable", "too_big", "no_rows", "no_questions", "missing_questions", "duplicate_column"]
 REASONS: dict[str, str] = {
-    "missing_answers": "some questions have no answer on this row",
+    "missing_answers": "this row has no answer at all",
     "not_an_answer": "a cell is not an answer: use 1 to 5 or a word of the scale",
     "pseudonym_too_long": f"the pseudonym is longer than {PSEUDONYM_MAX} characters",
     "unreadable": "the file cannot be read as a CSV table",
@@ -129,10 +131,10 @@ def read_import(bank: Bank, data: bytes, filename: str, labels: Mapping[str, int
     for row in sheet.rows:
         empty = [columns[question_id] for question_id in row.empty]
         wrong = [f"{columns[question_id]}: {cell!r}" for question_id, cell in row.invalid]
-        if empty:
-            rejected.append(RejectedRow(row.line, "missing_answers", _first(empty, ", ")))
-        elif wrong:
+        if wrong:
             rejected.append(RejectedRow(row.line, "not_an_answer", _first(wrong, "; ")))
+        elif not row.answers:
+            rejected.append(RejectedRow(row.line, "missing_answers", _first(empty, ", ")))
         elif len(row.name) > PSEUDONYM_MAX:
             rejected.append(RejectedRow(row.line, "pseudonym_too_long", row.name[:PSEUDONYM_MAX] + "…"))
         else:

@@ -21,10 +21,14 @@ dimension (missing ones count 1.0) scales every role's importance weights, w'_d 
 before both terms are computed. Weights are normalised per role, so multiplying every priority
 by the same factor changes nothing; only their ratios count.
 
-Noise. With 5 items per dimension, changing one answer by one step moves a dimension score by
-5 points. Over 2,000 random profiles and the bank's 14 roles, that moved a match figure by less
-than 2 points in 95 % of cases and by 5 at worst, so two roles closer than `TIE_MARGIN` are
-reported as a tie: the quiz cannot tell them apart.
+Noise. A match figure moves with the answers: one answer step moves a dimension score by 25 / n
+points (n statements on it) and a match by a fraction of that. A person's result
+(`quiz.result`) therefore says which roles are too close to call from the measurement model
+(`quiz.measurement`: each role's probability of being the best match), not from a margin.
+`TIE_MARGIN` (3 points) remains where fixed scores are compared without their uncertainty: the
+what-if page's "clearly first" and the group's two-role comparison. `rank_roles` marks the roles
+within it of the first as `tied_with_top`, and flags a flat profile by `flatness` (the what-if
+sliders do not use it).
 """
 
 from __future__ import annotations
@@ -67,19 +71,24 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class RoleMatch:
-    """One role's place in a ranking: its 0-100 match and the two terms it is made of."""
+    """One role's place in a ranking: its 0-100 match and the two terms it is made of, whether it
+    is too close to call with the first, and, in a person's result (`quiz.result`), its
+    probability of being the best match and the standard error of its match figure (None in a
+    ranking of fixed scores, such as the what-if sliders')."""
 
     role_id: str
     match: float
     closeness: float
     shape: float
     tied_with_top: bool
+    probability: float | None = None
+    match_se: float | None = None
 
 
 @dataclass(frozen=True)
 class Ranking:
-    """All roles, best match first. `flat` names why the profile cannot be ranked, if so:
-    "same_answers" (nearly every answer identical) or "no_contrast" (scores all alike)."""
+    """All roles, best match first (in a person's result: most likely first). `flat` names why
+    the profile cannot be ranked, if so (`quiz.result.FLAT_REASONS`)."""
 
     matches: tuple[RoleMatch, ...]
     flat: str | None
@@ -90,7 +99,8 @@ class Ranking:
 
     @property
     def tied_top(self) -> tuple[RoleMatch, ...]:
-        """The roles the quiz cannot separate from the best one (the best one included)."""
+        """The roles the quiz cannot separate from the best one (the best one included): in a
+        person's result, the roles too close to call."""
         return tuple(m for m in self.matches if m.tied_with_top)
 
 

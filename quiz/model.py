@@ -13,6 +13,7 @@ __all__ = [
     "KINDS",
     "LANGUAGES",
     "LEVELS",
+    "OPTIONAL_SECTIONS",
     "REQUIRED_SECTIONS",
     "SECTIONS",
     "Bank",
@@ -32,9 +33,14 @@ LANGUAGES: tuple[Lang, ...] = ("fr", "en")
 KINDS = ("preference", "skill", "situation")
 FAMILIES = ("tech", "product", "design", "data", "marketing", "communication")
 LEVELS = ("entry", "mid", "senior", "executive")
-SECTIONS = ("responsibilities", "skills", "kpis", "collaborators", "background", "frictions")
-# Frictions are the seed's CTO/CPO conflicts; the other sections are what every role must have.
-REQUIRED_SECTIONS = SECTIONS[:-1]
+# In the order a role's description shows them. `impact` is what a role changes for the company
+# (the CTO vs. CPO article's "Impact" paragraphs and table row: not metrics, which are `kpis`);
+# `frictions` are that article's CTO/CPO conflicts and `practices` its ways of resolving them and
+# of working together. Those three are optional: only the roles a source describes that way have
+# them. The other five are what every role must have.
+SECTIONS = ("responsibilities", "skills", "kpis", "impact", "collaborators", "background", "frictions", "practices")
+OPTIONAL_SECTIONS = ("impact", "frictions", "practices")
+REQUIRED_SECTIONS = tuple(s for s in SECTIONS if s not in OPTIONAL_SECTIONS)
 
 
 class UnknownRoleError(KeyError):
@@ -63,7 +69,16 @@ class Text:
 
 @dataclass(frozen=True)
 class Dimension:
-    """A trait the quiz measures, with what a low and a high score mean."""
+    """A trait the quiz measures, with what a low and a high score mean, and how precisely the
+    whole bank's statements on it measure it.
+
+    `reliability` is the reliability (Cronbach's alpha) of the score over *all* the bank's
+    statements on this dimension, and `score_sd` the standard deviation of that score (0-100
+    points) in the people who take the quiz; together they give the standard error of
+    measurement (see `quiz.measurement`). `reliability_source` says where they come from:
+    `assumed:YYYY-MM` (a reasoned assumption made that month) or `measured:YYYY-MM-DD:n=N`
+    (computed from N people's real answers, e.g. by a later `python -m quiz calibrate`).
+    """
 
     id: str
     name: Text
@@ -71,6 +86,9 @@ class Dimension:
     low: Text
     high: Text
     source: str
+    reliability: float
+    reliability_source: str
+    score_sd: float
 
 
 @dataclass(frozen=True)
@@ -119,7 +137,7 @@ class Role:
     profile: tuple[Target, ...]
 
     def section(self, name: str) -> tuple[SectionItem, ...]:
-        """The items of one section, empty if the role has none (only CTO/CPO have frictions)."""
+        """The items of one section, empty if the role has none (optional sections, see SECTIONS)."""
         return dict(self.sections).get(name, ())
 
     def target(self, dimension: str) -> Target:

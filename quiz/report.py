@@ -1,11 +1,14 @@
 """The PDF report of one person's results, in their language, drawn without a browser.
 
-What it holds, in this order: the title, the date and the bank version; the best match with its
-ties and the "why" sentence; the profile (a radar of the person against the best match, and the
-same numbers as a table); how to read the figures and their limits; the ranking of every role;
-strengths and gaps for the best matches; the best match's full description. A flat profile (see
-`quiz.matching.flatness`) gets the app's explanation instead of a ranking, then the profile and
-the limits.
+What it holds, in this order: the title, the date and the bank version; the most likely role
+with its chance, the runners-up too close to call, what would make the result surer and the
+"why" sentence; the profile (a radar of the person against the most likely role, and the same
+numbers as a table); how to read the figures and their limits; the ranking of every role, most
+likely first, with each one's chance of being the best match and the roles too close to call
+marked; strengths and gaps for the first three; the most likely role's full description (with
+the impact and practices sections where it has them, and our additions tagged). A result that
+is not rankable (`PersonResult.flat`: straight-lining, a see-saw, contradictory answers or a
+flat profile) gets the app's explanation instead of a ranking, then the profile and the limits.
 
 Rules the layout follows:
 - the figures and their wording come from the same functions as the app (`person_result`,
@@ -15,7 +18,7 @@ Rules the layout follows:
 - the radar is vector drawing (polygons) by fpdf2: no plotly, no kaleido, no Chrome, so the
   report works on a server without a browser;
 - the font is DejaVu Sans, shipped in `quiz/fonts/` next to this module (never a system font):
-  it covers French typography (é è à ç œ « » — € ’) and the † that marks our additions.
+  it covers French typography (é è à ç œ « » — € ’ and the non-breaking spaces).
 """
 
 from __future__ import annotations
@@ -29,10 +32,11 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
 
-from quiz.describe import describe_role, headline
+from quiz.describe import describe_role, headline, percent
 from quiz.explain import explain, fit_lines, why_sentence
 from quiz.i18n import Strings
-from quiz.matching import SHAPE_SHARE, TIE_MARGIN, Ranking
+from quiz.matching import SHAPE_SHARE, Ranking
+from quiz.measurement import CALL_LEVEL, standard_error
 from quiz.model import Bank, Role
 from quiz.result import PersonResult, person_result
 from quiz.scoring import DimensionScores
@@ -207,13 +211,15 @@ def _title_block(pdf: FPDF, bank: Bank, strings: Strings, created: datetime) -> 
 
 
 def _headline(pdf: FPDF, bank: Bank, strings: Strings, result: PersonResult) -> None:
-    """The best match with its figure, the roles tied with it, and why it fits."""
+    """The most likely role with its chance, the runners-up too close to call with it, what
+    would make the result surer, and why it fits."""
     words = headline(bank, result, strings)
     _paragraph(pdf, words.best, size=13, colour=PERSON_COLOUR, bold=True)
     pdf.ln(1.5)
-    if words.ties:
-        _paragraph(pdf, words.ties)
-        pdf.ln(1.5)
+    for sentence in (words.ties, words.surer):
+        if sentence:
+            _paragraph(pdf, sentence)
+            pdf.ln(1.5)
     _paragraph(pdf, words.why)
     pdf.ln(5)
 
@@ -382,18 +388,19 @@ def _profile(pdf: FPDF, bank: Bank, strings: Strings, scores: DimensionScores, r
 
 def _column_width(pdf: FPDF, heading: str, cells: Sequence[str], size: float) -> float:
     """The narrowest width (mm) that holds every cell on one line and the heading's longest word
-    (headings may wrap between words, never inside one), padding included."""
+    (headings may wrap between words, never inside one), padding included. Measured in bold:
+    the rows too close to call are bold."""
     pdf.set_font(FONT, "B", size)
     widest = max(pdf.get_string_width(word) for word in heading.split())
-    pdf.set_font(FONT, "", size)
     widest = max([widest, *(pdf.get_string_width(cell) for cell in cells)])
     return widest + 2 * CELL_PADDING + 1
 
 
 def _ranking(pdf: FPDF, bank: Bank, strings: Strings, ranking: Ranking) -> None:
-    """Every role with its match, best first; as in the app, '=' marks the roles tied with the
-    best one (within `TIE_MARGIN`), only when there is more than one. The short columns are as
-    wide as their words, the role name takes the rest; the table is kept on one page if it fits."""
+    """Every role with its match and its chance of being the best match, most likely first; as in
+    the app, '=' marks the roles too close to call, only when there is more than one. The short
+    columns are as wide as their words, the role name takes the rest; the table is kept on one
+    page if it fits."""
     lang = strings.lang
     size, line = 9.5, 5.0
     marked = len(ranking.tied_top) > 1
@@ -403,6 +410,7 @@ def _ranking(pdf: FPDF, bank: Bank, strings: Strings, ranking: Ranking) -> None:
             bank.role(match.role_id).name(lang),
             strings.t("level." + bank.role(match.role_id).level),
             str(round(match.match)),
+            percent(match.probability, strings) if match.probability is not None else "",
             "=" if marked and match.tied_with_top else "",
         ]
         for rank, match in enumerate(ranking.matches, start=1)
@@ -412,6 +420,7 @@ def _ranking(pdf: FPDF, bank: Bank, strings: Strings, ranking: Ranking) -> None:
         strings.t("report.role"),
         strings.t("report.level"),
         strings.t("report.match"),
+        strings.t("report.probability"),
         strings.t("report.tie"),
     ]
     widths = [_column_width(pdf, heading, [row[i] for row in rows], size) for i, heading in enumerate(headings)]
@@ -431,7 +440,7 @@ def _ranking(pdf: FPDF, bank: Bank, strings: Strings, ranking: Ranking) -> None:
     pdf.set_font(FONT, "", size)
     with pdf.table(
         col_widths=widths,
-        text_align=("RIGHT", "LEFT", "LEFT", "RIGHT", "CENTER"),
+        text_align=("RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT", "CENTER"),
         borders_layout="HORIZONTAL_LINES",
         headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
         line_height=line,
@@ -439,7 +448,7 @@ def _ranking(pdf: FPDF, bank: Bank, strings: Strings, ranking: Ranking) -> None:
     ) as table:
         table.row(headings)
         for row in rows:
-            tied = row[4] == "="
+            tied = row[5] == "="
             table.row(row, style=FontFace(emphasis="BOLD", fill_color=TIE_FILL) if tied else None)
     pdf.ln(6)
 
@@ -484,7 +493,7 @@ def _role_details(pdf: FPDF, bank: Bank, strings: Strings, role: Role) -> None:
     pdf.ln(5)
 
 
-def _reading_notes(pdf: FPDF, strings: Strings, flat: bool) -> None:
+def _reading_notes(pdf: FPDF, bank: Bank, strings: Strings, flat: bool) -> None:
     """How to read the match figures, then their limits, each heading kept on the page of the
     whole paragraph under it. A flat profile has no match figures: it gets the limits alone."""
     size = 9.5
@@ -496,11 +505,15 @@ def _reading_notes(pdf: FPDF, strings: Strings, flat: bool) -> None:
         _paragraph(pdf, limits, size=size)
         return
     level_share = round(100 * (1 - SHAPE_SHARE))
+    # The error of a dimension score on all the bank's statements (the typical one: the bank's first dimension).
+    dimension = bank.dimensions[0]
+    available = sum(q.dimension == dimension.id for q in bank.questions)
     reading = strings.t(
         "report.reading",
         level_share=level_share,
         shape_share=100 - level_share,
-        tie_margin=f"{TIE_MARGIN:g}",
+        error=round(standard_error(dimension, available, available)),
+        level=round(CALL_LEVEL * 10),
     )
     pdf.set_font(FONT, "", size)
     _heading(pdf, strings.t("report.how_to_read"), space_after=_text_height(pdf, reading, pdf.epw, size * 0.5))
@@ -517,22 +530,23 @@ def _reading_notes(pdf: FPDF, strings: Strings, flat: bool) -> None:
 
 
 def build_report(bank: Bank, strings: Strings, answers: Mapping[str, int], created: datetime) -> bytes:
-    """The A4 PDF report of one person's complete answers, in `strings.lang`.
+    """The A4 PDF report of one person's answers, in `strings.lang`.
 
-    Scores, ranking and explanations come from `person_result`, as on the results page. A flat
-    profile gets no ranking: the app's explanation of why, and the profile, instead.
+    Scores, probabilities, ranking and explanations come from `person_result`, as on the results
+    page. A result that is not rankable gets no ranking: the app's explanation of why, and the
+    profile, instead.
 
     Args:
         bank: the validated bank; its `version` is printed so the report says which bank made it.
         strings: the UI strings of the report's language.
-        answers: question id -> 1..5, every question answered.
+        answers: question id -> 1..5, the statements the person answered (all or some).
         created: when the report is made; printed as the language writes dates.
 
     Returns:
         The PDF file's bytes.
 
     Raises:
-        AnswerError: an answer is missing, unknown or off the scale (from `person_result`).
+        AnswerError: an answer is unknown or off the scale, or there is none (from `person_result`).
     """
     result = person_result(bank, answers)
     scores, ranking = result.scores, result.ranking
@@ -548,13 +562,13 @@ def build_report(bank: Bank, strings: Strings, answers: Mapping[str, int], creat
     if ranking.flat:
         _flat_block(pdf, strings, ranking.flat)
         _profile(pdf, bank, strings, scores, None)
-        _reading_notes(pdf, strings, flat=True)
+        _reading_notes(pdf, bank, strings, flat=True)
     else:
         top = bank.role(ranking.top.role_id)
         _headline(pdf, bank, strings, result)
         _profile(pdf, bank, strings, scores, top)
         # How to read the figures, and their limits, before the figures themselves.
-        _reading_notes(pdf, strings, flat=False)
+        _reading_notes(pdf, bank, strings, flat=False)
         _ranking(pdf, bank, strings, ranking)
         _explanations(pdf, bank, strings, scores, ranking)
         _role_details(pdf, bank, strings, top)

@@ -23,6 +23,7 @@ __all__ = [
     "SCALE",
     "AnswerError",
     "DimensionScores",
+    "PartialScores",
     "check_answers",
     "key_matrix",
     "quiz_order",
@@ -30,6 +31,8 @@ __all__ = [
     "resume_step",
     "score_answers",
     "score_matrix",
+    "score_partial",
+    "score_partial_matrix",
 ]
 
 SCALE = (1, 2, 3, 4, 5)
@@ -84,6 +87,54 @@ def score_matrix(bank: Bank, answers: FloatArray) -> FloatArray:
     keys, averaging = key_matrix(bank)
     keyed = np.where(keys > 0, answers, 6.0 - answers)
     return (keyed @ averaging - 1.0) * 25.0
+
+
+def score_partial_matrix(bank: Bank, answers: FloatArray) -> tuple[FloatArray, npt.NDArray[np.int64]]:
+    """Score many people who answered only some statements: `answers` is people x questions
+    (bank order), values 1..5, NaN where a statement was not asked.
+
+    A dimension's score is the mean of its *answered* keyed items rescaled to 0..100, the same
+    rule as `score_matrix` on fewer items; a dimension with no answered item scores NaN.
+
+    Returns:
+        (scores, answered): people x dimensions scores (NaN where nothing was answered) and how
+        many statements of each dimension each person answered.
+    """
+    keys, averaging = key_matrix(bank)
+    membership = (averaging > 0).astype(float)  # questions x dimensions, 1 where the item belongs
+    asked = ~np.isnan(answers)
+    keyed = np.where(asked, np.where(keys > 0, answers, 6.0 - answers), 0.0)
+    answered = (asked.astype(float) @ membership).round().astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = (keyed @ membership) / answered
+    scores = np.where(answered > 0, (means - 1.0) * 25.0, np.nan)
+    return scores, answered
+
+
+@dataclass(frozen=True)
+class PartialScores:
+    """A profile from the statements actually answered: per dimension, a 0-100 score (None when
+    none of its statements was answered) and how many of its statements were answered."""
+
+    dimensions: tuple[str, ...]
+    values: tuple[float | None, ...]
+    answered: tuple[int, ...]
+
+    def __getitem__(self, dimension: str) -> float | None:
+        return self.values[self.dimensions.index(dimension)]
+
+
+def score_partial(bank: Bank, answers: Mapping[str, int]) -> PartialScores:
+    """One person's dimension scores from the statements they answered (any subset, even none).
+
+    Raises:
+        AnswerError: an answer is for an unknown statement or off the 1-5 scale.
+    """
+    check_answers(bank, answers, complete=False)
+    row = np.array([[answers.get(q.id, np.nan) for q in bank.questions]], dtype=float)
+    scores, answered = score_partial_matrix(bank, row)
+    values = tuple(None if np.isnan(v) else round(float(v), 6) for v in scores[0])
+    return PartialScores(bank.dimension_ids, values, tuple(int(n) for n in answered[0]))
 
 
 def check_answers(bank: Bank, answers: Mapping[str, int], complete: bool = True) -> None:

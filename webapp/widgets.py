@@ -10,18 +10,23 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from quiz.charts import profile_table, radar_figure
 from quiz.describe import describe_role
+from quiz.i18n import strings
 from quiz.matching import Ranking
-from quiz.model import Bank, Role
+from quiz.model import Bank, Lang, Role
 from quiz.scoring import DimensionScores
 from webapp import resources, routes, state
 
 # Markdown's special characters, escaped wherever a pseudonym, a title or an imported text is
 # shown inside markdown (a heading, a message), so that they show as typed and never as links,
 # images or formatting. Streamlit already escapes HTML.
+# Radars kept drawn: a person's profile against a few role choices, for many people.
+RADARS_KEPT = 2_000
+
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
@@ -38,13 +43,24 @@ def one_line(text: str) -> str:
     return "".join(c for c in " ".join(text.split()) if unicodedata.category(c) != "Cc")
 
 
+@st.cache_resource(show_spinner=False, max_entries=RADARS_KEPT)
+def _radar_figure(
+    _bank: Bank, version: str, lang: Lang, role_ids: tuple[str, ...], scores: DimensionScores | None
+) -> go.Figure:
+    """The radar for one set of roles and scores, drawn once (building a plotly figure is the
+    dearest part of a results rerun, ~6 ms). `_bank` is not hashed: its `version` stands for it.
+    Streamlit's plotly_chart copies the figure into its message and never changes it, so one
+    shared instance serves every session."""
+    return radar_figure(_bank, strings(lang), role_ids, scores)
+
+
 def radar(bank: Bank, role_ids: Sequence[str], scores: DimensionScores | None, key: str) -> None:
     """The radar and its table twin, in two tabs."""
     t = resources.text()
     chart_tab, table_tab = st.tabs([t.t("chart.tab_chart"), t.t("chart.tab_table")])
     with chart_tab:
         st.plotly_chart(
-            radar_figure(bank, t, role_ids, scores),
+            _radar_figure(bank, bank.version, t.lang, tuple(role_ids), scores),
             key=key,
             config={"displayModeBar": False},
         )

@@ -25,13 +25,20 @@ APP_SCRIPTS = ("app.py", "webapp/app.py", "streamlit_app.py")
 
 
 def _quiz() -> tuple[Quiz, list[list[str]]]:
-    """The quiz's shape from the bank: statements, roles, and question ids per step."""
+    """The quiz's shape from the bank: statements, roles, question ids per step, and what the
+    simulated people answer from (each question's dimension and key, each role's targets)."""
     from quiz.banks import load_bank
     from quiz.scoring import quiz_steps
 
     bank = load_bank()
     steps = [[q.id for q in step] for step in quiz_steps(bank)]
-    return Quiz(questions=sum(map(len, steps)), roles=len(bank.roles)), steps
+    quiz = Quiz(
+        questions=sum(map(len, steps)),
+        roles=len(bank.roles),
+        keys={q.id: (q.dimension, q.keyed) for q in bank.questions},
+        profiles=tuple({t.dimension: float(t.level) for t in role.profile} for role in bank.roles),
+    )
+    return quiz, steps
 
 
 def _app_script(given: str | None, project: Path) -> str:

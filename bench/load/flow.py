@@ -16,7 +16,7 @@ import random
 import re
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Final, Literal
@@ -107,10 +107,32 @@ class Recorder:
 
 @dataclass(frozen=True)
 class Quiz:
-    """What the driver knows of the quiz from the bank: statements in all, roles ranked."""
+    """What the driver knows of the quiz from the bank: statements in all, roles ranked, each
+    question's dimension and key (+1/-1), and each role's target per dimension."""
 
     questions: int
     roles: int
+    keys: dict[str, tuple[str, int]] = field(default_factory=dict)
+    profiles: tuple[dict[str, float], ...] = ()
+
+    def respondent(self, rng: random.Random) -> dict[str, float]:
+        """A plausible person: near one role's profile (each dimension moved by N(0, 12)
+        points), so that the app has something to rank, as it has with real people; random
+        clicking would rightly be refused a ranking by the response-quality rules."""
+        if not self.profiles:
+            return {}
+        profile = rng.choice(self.profiles)
+        return {d: min(100.0, max(0.0, level + rng.gauss(0.0, 12.0))) for d, level in profile.items()}
+
+    def choice(self, rng: random.Random, person: Mapping[str, float], question_id: str, options: int) -> int:
+        """The position (0-based) of this person's answer: the scale point nearest their level,
+        give or take one point of noise, flipped on a reverse-keyed statement."""
+        if question_id not in self.keys or not person:
+            return rng.randrange(options)
+        dimension, keyed = self.keys[question_id]
+        point = round(1 + person[dimension] / 25 + rng.gauss(0.0, 0.6))
+        point = min(options, max(1, point))
+        return (point if keyed > 0 else options + 1 - point) - 1
 
 
 @dataclass
@@ -284,14 +306,24 @@ async def _journey(shared: Shared, client: Client, rng: random.Random, who: str)
     page = await rec.timed("join", client, lambda: client.interact(values, trigger))
     sent: dict[str, int] = {}
     shared.answers[who] = sent
+    person = shared.quiz.respondent(rng)
+    next_label = ""
     while True:
         radios = page.keyed("q_")
         if not radios:
             raise FlowError("unexpected", f"no quiz radios on page /{page.url_path}")
-        last = len(sent) + len(radios) >= shared.quiz.questions
+        # The last step's submit says "See my results" instead of "Next": an adaptive quiz may
+        # stop before the bank is exhausted, so the count of statements cannot tell.
+        forward = next((w for w in page.widgets if w.key == "next"), None)
+        label = forward.label if forward is not None else ""
+        next_label = next_label or label
+        last = len(sent) + len(radios) >= shared.quiz.questions or (bool(label) and label != next_label)
         in_form = bool(radios[0].form_id)
         shared.uses_forms = in_form
-        chosen = {r.key or "": rng.randrange(len(r.options) or len(SCALE)) for r in radios}
+        chosen = {
+            r.key or "": shared.quiz.choice(rng, person, (r.key or "").removeprefix("q_"), len(r.options) or len(SCALE))
+            for r in radios
+        }
         if in_form:
             page = await _submit_step(shared, client, rng, page, chosen, sent, last)
         else:

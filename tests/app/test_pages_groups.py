@@ -249,7 +249,9 @@ def test_a_result_saved_with_other_questions_is_set_apart_not_a_crash(
     created = store.create_session("Workshop", "en")
     # Keys are unique across the database (the shared test database holds other tests' rows).
     assert store.submit(created.session.id, "c" * 32, "Ana", cto_answers, bank.version)
-    assert store.submit(created.session.id, "d" * 32, "Old", {"tech_1": 5}, "older-bank")
+    assert store.submit(
+        created.session.id, "d" * 32, "Old", {"tech_old_1": 5}, "older-bank"
+    )  # a question id this bank does not have
     at = english(app_test)
     at.session_state["coach_session"] = created.session.id
     open_page(at, "dashboard")

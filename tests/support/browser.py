@@ -152,13 +152,22 @@ def take_quiz(page: Page, bank: Bank, answers: Mapping[str, int], t: Strings, ta
     expect(page.locator("h1").first).to_have_text(t.t("results.title"))
 
 
+def most_likely_pattern(t: Strings, named: bool = True) -> re.Pattern[str]:
+    """The results page's "Most likely: {role} ({chance})" subheader as a regular expression.
+    Role names may hold parentheses ("Chief Technology Officer (CTO)"): the role is everything up
+    to the last parenthesis, which holds the chance."""
+    role, chance = ("(?P<role>.+)", "(?P<chance>[^()]+)") if named else ("(.+)", "([^()]+)")
+    template = re.escape(t.t("results.most_likely", role="\0", chance="\1"))
+    return re.compile(template.replace(re.escape("\0"), role).replace(re.escape("\1"), chance))
+
+
 def top_match(page: Page, t: Strings) -> tuple[str, str]:
-    """The role and match named by the results page's "Your best match" subheader."""
-    heading = page.locator("h3").filter(has_text=pattern(t.t("results.top"), named=False))
+    """The role and its chance named by the results page's "Most likely" subheader."""
+    heading = page.locator("h3").filter(has_text=most_likely_pattern(t, named=False))
     expect(heading).to_have_count(1)
-    found = pattern(t.t("results.top")).fullmatch(heading.inner_text().strip())
+    found = most_likely_pattern(t).fullmatch(heading.inner_text().strip())
     assert found, heading.inner_text()
-    return found["role"], found["match"]
+    return found["role"], found["chance"]
 
 
 def download(page: Page, target: Locator, tap: bool = False) -> bytes:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
 from quiz.banks import BankError, load_bank
 from quiz.model import FAMILIES, LEVELS, REQUIRED_SECTIONS, Bank, Text
+from quiz.scoring import quiz_order
 from quiz.tables import Problem
 from tests.support.bankfixtures import BANK_FILES, DATA_DIR, BankCopy, read_rows, write_rows
 
@@ -47,13 +49,50 @@ class TestLoadBankOnTheShippedData:
         assert len(bank.dimensions) >= 6
         assert len(set(bank.dimension_ids)) == len(bank.dimension_ids)
 
-    def test_every_dimension_has_at_least_five_questions(self, bank: Bank) -> None:
+    def test_every_dimension_has_at_least_eight_questions(self, bank: Bank) -> None:
         counts = Counter(q.dimension for q in bank.questions)
-        assert {d: counts[d] for d in bank.dimension_ids if counts[d] < 5} == {}
+        assert {d: counts[d] for d in bank.dimension_ids if counts[d] < 8} == {}
 
-    def test_every_dimension_has_a_reverse_keyed_question(self, bank: Bank) -> None:
-        reversed_ = {q.dimension for q in bank.questions if q.keyed == -1}
-        assert set(bank.dimension_ids) <= reversed_
+    def test_every_dimension_has_at_least_three_reverse_keyed_questions(self, bank: Bank) -> None:
+        reverse = Counter(q.dimension for q in bank.questions if q.keyed == -1)
+        assert {d: reverse[d] for d in bank.dimension_ids if reverse[d] < 3} == {}
+
+    def test_keys_are_balanced_so_that_agreeing_with_everything_cancels_out(self, bank: Bank) -> None:
+        for dimension in bank.dimension_ids:
+            keys = Counter(q.keyed for q in bank.questions if q.dimension == dimension)
+            assert abs(keys[1] - keys[-1]) <= 2, dimension
+
+    def test_reverse_keyed_questions_are_spread_over_preference_skill_and_situation(self, bank: Bank) -> None:
+        for dimension in bank.dimension_ids:
+            kinds = {q.kind for q in bank.questions if q.dimension == dimension and q.keyed == -1}
+            assert len(kinds) >= 2, dimension
+        assert {q.kind for q in bank.questions if q.keyed == -1} == {"preference", "skill", "situation"}
+
+    def test_every_dimension_has_a_reliability_between_0_and_1_with_its_source(self, bank: Bank) -> None:
+        for dimension in bank.dimensions:
+            assert 0 < dimension.reliability < 1 and dimension.score_sd > 0, dimension.id
+            assert re.fullmatch(r"assumed:\d{4}-\d{2}|measured:\d{4}-\d{2}-\d{2}:n=\d+", dimension.reliability_source)
+
+    def test_the_quiz_order_never_asks_two_statements_of_one_dimension_in_a_row(self, bank: Bank) -> None:
+        order = quiz_order(bank)
+        assert all(a.dimension != b.dimension for a, b in pairwise(order))
+
+    def test_french_texts_put_a_non_breaking_space_before_high_punctuation_and_inside_guillemets(
+        self, bank: Bank
+    ) -> None:
+        texts = [q.text.fr for q in bank.questions] + [
+            t.fr for d in bank.dimensions for t in (d.name, d.description, d.low, d.high)
+        ]
+        for text in texts:
+            assert not re.search(r"[ \w][:;?!»]|«[ \w]", text.replace("\u00a0", "¤")), text
+
+    def test_risk_4_no_longer_opposes_the_security_the_cto_insists_on(self, bank: Bank) -> None:
+        # Seed: the CTO is both more willing to take risks with new technology and the one who
+        # insists on strong security; no statement of the risk dimension may be about security.
+        for question in bank.questions:
+            if question.dimension == "risk":
+                assert "secur" not in question.text.en.lower() and "sécurité" not in question.text.fr.lower()
+        assert "security" not in bank.dimension("risk").low.en.lower()
 
     def test_every_question_is_keyed_plus_or_minus_one(self, bank: Bank) -> None:
         assert {q.keyed for q in bank.questions} == {1, -1}
@@ -185,14 +224,57 @@ class TestLoadBankReportsQuestionMistakes:
         line = bank_copy.line_of("dimensions.csv", id="marketing")
         problem = bank_copy.problem_at("dimensions.csv", line, "id")
         assert_located(problem, "dimensions.csv", line, "id")
-        assert "has 4 question(s)" in problem.message and "at least 5" in problem.message
+        assert "has 7 question(s)" in problem.message and "at least 8" in problem.message
 
-    def test_a_dimension_without_a_reverse_keyed_question_is_reported(self, bank_copy: BankCopy) -> None:
+    def test_a_dimension_with_too_few_reverse_keyed_questions_is_reported(self, bank_copy: BankCopy) -> None:
         bank_copy.set_cell("questions.csv", "keyed", "+", id="leadership_4")
+        bank_copy.set_cell("questions.csv", "keyed", "+", id="leadership_6")
         line = bank_copy.line_of("dimensions.csv", id="leadership")
         problem = bank_copy.problem_at("dimensions.csv", line, "id")
         assert_located(problem, "dimensions.csv", line, "id")
-        assert "no reverse-keyed question" in problem.message and "with -" in problem.message
+        assert "has 2 reverse-keyed question(s)" in problem.message and "at least 3" in problem.message
+
+    def test_unbalanced_keys_are_reported(self, bank_copy: BankCopy) -> None:
+        for extra in range(3):
+            bank_copy.append_row(
+                "questions.csv",
+                {
+                    "id": f"data_extra_{extra}",
+                    "dimension": "data",
+                    "keyed": "+",
+                    "kind": "skill",
+                    "text_en": f"Extra {extra}.",
+                    "text_fr": f"En plus {extra}.",
+                    "source": "ours",
+                },
+            )
+        line = bank_copy.line_of("dimensions.csv", id="data")
+        problem = bank_copy.problem_at("dimensions.csv", line, "id")
+        assert "7 item(s) keyed + and 4 keyed -" in problem.message and "balance them" in problem.message
+
+    def test_reverse_keyed_questions_of_one_kind_only_are_reported(self, bank_copy: BankCopy) -> None:
+        for question_id in ("ux_6", "ux_7"):
+            bank_copy.set_cell("questions.csv", "kind", "preference", id=question_id)
+        line = bank_copy.line_of("dimensions.csv", id="ux")
+        problem = bank_copy.problem_at("dimensions.csv", line, "id")
+        assert "one kind only (preference)" in problem.message
+
+    @pytest.mark.parametrize("value", ["0", "1", "1.2", "-0.5", "high", ""])
+    def test_a_reliability_outside_0_to_1_is_rejected(self, bank_copy: BankCopy, value: str) -> None:
+        line = bank_copy.set_cell("dimensions.csv", "reliability", value, id="tech")
+        problem = bank_copy.problem_at("dimensions.csv", line, "reliability")
+        assert_located(problem, "dimensions.csv", line, "reliability")
+
+    def test_a_reliability_source_must_say_assumed_or_measured_with_date_and_n(self, bank_copy: BankCopy) -> None:
+        line = bank_copy.set_cell("dimensions.csv", "reliability_source", "measured", id="data")
+        problem = bank_copy.problem_at("dimensions.csv", line, "reliability_source")
+        assert "measured:YYYY-MM-DD:n=N" in problem.message
+
+    def test_a_measured_reliability_with_its_date_and_sample_size_loads(self, bank_copy: BankCopy) -> None:
+        bank_copy.set_cell("dimensions.csv", "reliability_source", "measured:2027-03-14:n=412", id="data")
+        bank_copy.set_cell("dimensions.csv", "reliability", "0,79", id="data")
+        dimension = load_bank(bank_copy.folder).dimension("data")
+        assert (dimension.reliability, dimension.reliability_source) == (0.79, "measured:2027-03-14:n=412")
 
 
 class TestLoadBankReportsProfileMistakes:

@@ -125,7 +125,7 @@ class TestProfileTable:
     def test_without_scores_there_is_no_column_for_the_person(self) -> None:
         table = profile_table(BANK, strings("fr"), ["cto"])
 
-        assert list(table.columns) == ["Directeur technique (CTO)"]
+        assert list(table.columns) == ["Directeur / Directrice technique (CTO)"]
 
     def test_the_table_holds_the_same_numbers_as_the_radar(self) -> None:
         text = strings("en")

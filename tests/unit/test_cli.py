@@ -17,11 +17,12 @@ import pytest
 
 from quiz.banks import load_bank
 from quiz.cli import main
-from quiz.matching import rank_roles
 from quiz.model import Bank
-from quiz.scoring import score_answers
+from quiz.result import person_result
+from quiz.scoring import quiz_order, score_answers
 from tests.support.bankfixtures import DATA_DIR, BankCopy
 from tests.support.paths import ROOT
+from tests.support.personas import persona_answers
 
 PEOPLE = 50
 
@@ -153,7 +154,9 @@ class TestScoreCommand:
         assert all(0 <= float(row["match_1_score"]) <= 100 for row in rows)
         assert {row["flat"] for row in rows} <= {"", "same_answers", "no_contrast"}
         assert rows[-1]["flat"] == "same_answers"
-        assert list(rows[0])[-6:] == [f"match_{k}{suffix}" for k in (1, 2, 3) for suffix in ("", "_score")]
+        assert list(rows[0])[-9:] == [
+            f"match_{k}{suffix}" for k in (1, 2, 3) for suffix in ("", "_score", "_probability")
+        ]
 
     @pytest.mark.parametrize("person", ["p01", "p17", "p42"])
     def test_the_scores_are_those_of_score_answers_for_one_person(
@@ -167,11 +170,15 @@ class TestScoreCommand:
         expected = score_answers(bank, answers[person])
         for dimension, value in expected.as_dict().items():
             assert float(row[dimension]) == pytest.approx(value, abs=0.05), dimension
-        ranking = rank_roles(bank, expected, list(answers[person].values()))
-        assert row["match_1"] == ranking.top.role_id
-        assert float(row["match_1_score"]) == pytest.approx(ranking.top.match, abs=0.05)
-        assert row["flat"] == (ranking.flat or "")
-        assert int(row["tied_top"]) == len(ranking.tied_top)
+        ordered = {q.id: answers[person][q.id] for q in quiz_order(bank)}  # a paper form's order
+        result = person_result(bank, ordered)
+        assert row["match_1"] == result.most_likely.role_id
+        assert float(row["match_1_score"]) == pytest.approx(result.most_likely.match, abs=0.05)
+        assert float(row["match_1_probability"]) == pytest.approx(
+            result.most_likely.probability, abs=0.0006
+        )  # written to 3 decimals
+        assert row["quality"] == "|".join(result.quality.flags)
+        assert int(row["tied_top"]) == len(result.too_close_to_call)
 
     def test_main_writes_the_output_file_with_as_many_matches_as_asked(
         self, tmp_path: Path, answers_csv: Path, capsys: pytest.CaptureFixture[str]
@@ -221,7 +228,7 @@ class TestScoreCommand:
     ) -> None:
         question_ids = [q.id for q in bank.questions]
         path = tmp_path / "answers.csv"
-        path.write_text(",".join([*question_ids, question_ids[0]]) + "\n" + ",".join(["3"] * 36) + "\n", "utf-8")
+        path.write_text(",".join([*question_ids, question_ids[0]]) + "\n" + ",".join(["3"] * 57) + "\n", "utf-8")
 
         assert main(["score", str(path)]) == 1
         assert f"answers.csv:1: {question_ids[0]}: the same question as the column" in capsys.readouterr().err
@@ -238,3 +245,82 @@ class TestScoreCommand:
     def test_a_missing_answers_file_is_a_message(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["score", str(tmp_path / "nobody.csv")]) == 1
         assert "nobody.csv:0: cannot read the file" in capsys.readouterr().err
+
+
+class TestScoreCommandWithStatementsNotAsked:
+    def test_blank_cells_are_statements_not_asked_and_score_from_the_rest(
+        self, tmp_path: Path, bank: Bank, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        question_ids = [q.id for q in bank.questions]
+        asked = {q.id: 4 if q.keyed > 0 else 2 for q in bank.questions if q.dimension != "data" or q.id == "data_1"}
+        path = tmp_path / "answers.csv"
+        path.write_text(
+            ",".join(["id", *question_ids]) + "\n" + ",".join(["ana", *(str(asked.get(q, "")) for q in question_ids)]),
+            encoding="utf-8",
+        )
+        assert main(["score", str(path)]) == 0
+        row = read_csv(capsys.readouterr().out)[0]
+        assert int(row["answered"]) == len(asked)
+        assert float(row["data"]) == pytest.approx(75.0)  # from data_1 alone
+        assert float(row["tech"]) == pytest.approx(75.0)
+        result = person_result(bank, asked)
+        assert row["match_1"] == result.most_likely.role_id
+        assert int(row["tied_top"]) == len(result.too_close_to_call)
+
+    def test_every_match_carries_a_probability_and_they_sum_to_at_most_one(
+        self, scored: subprocess.CompletedProcess[str]
+    ) -> None:
+        for row in read_csv(scored.stdout):
+            probabilities = [float(row[f"match_{k}_probability"]) for k in (1, 2, 3)]
+            assert probabilities == sorted(probabilities, reverse=True)
+            assert all(0 <= p <= 1 for p in probabilities) and sum(probabilities) <= 1.0005
+            assert int(row["tied_top"]) >= 1
+
+
+class TestReplayCommand:
+    def test_replay_writes_one_row_per_person_and_prints_the_summary_last(
+        self, tmp_path: Path, answers_csv: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        output = tmp_path / "replay.csv"
+        assert main(["replay", str(answers_csv), "--output", str(output)]) == 0
+        rows = read_csv(output.read_text("utf-8"))
+        assert len(rows) == PEOPLE
+        assert list(rows[0]) == [
+            "person",
+            "asked",
+            "asked_ids",
+            "match_1",
+            "match_1_probability",
+            "tied_top",
+            "full_match_1",
+            "agrees",
+        ]
+        for row in rows:
+            ids = row["asked_ids"].split("|")
+            assert len(ids) == int(row["asked"]) == len(set(ids))
+            assert int(row["asked"]) % 5 == 0 or int(row["asked"]) == 56
+            assert row["agrees"] == str(row["match_1"] == row["full_match_1"])
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[-2].startswith("median asked: ") and lines[-1].startswith("agreement with the full form")
+
+    def test_a_role_played_person_is_replayed_to_their_role(
+        self, tmp_path: Path, bank: Bank, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        cto_answers = persona_answers(bank, "cto")
+        path = tmp_path / "answers.csv"
+        ids = [q.id for q in bank.questions]
+        path.write_text(",".join(ids) + "\n" + ",".join(str(cto_answers[q]) for q in ids) + "\n", encoding="utf-8")
+        assert main(["replay", str(path)]) == 0
+        row = read_csv(capsys.readouterr().out)[0]
+        assert (row["match_1"], row["full_match_1"], row["agrees"]) == ("cto", "cto", "True")
+        assert int(row["asked"]) < len(ids)
+
+    def test_replay_refuses_blank_cells_naming_them(self, tmp_path: Path, bank: Bank) -> None:
+        path = tmp_path / "answers.csv"
+        ids = [q.id for q in bank.questions]
+        path.write_text(
+            ",".join(ids) + "\n" + ",".join("" if q == "ux_3" else "3" for q in ids) + "\n", encoding="utf-8"
+        )
+        result = run_quiz("replay", str(path))
+        assert result.returncode == 1
+        assert "answers.csv:2: ux_3: blank: replay needs every answer" in result.stderr

@@ -165,7 +165,8 @@ class TestWhySentence:
         sentence = why_sentence(BANK, explanation, text)
 
         joined = f"expertise technique {text.t('explain.and')} leadership et vision"
-        assert sentence.startswith(f"Ton profil rejoint celui de Directeur technique (CTO) surtout sur : {joined}.")
+        cto = BANK.role("cto").name("fr")
+        assert sentence.startswith(f"Ton profil rejoint celui de {cto} surtout sur : {joined}.")
         assert sentence.lower().endswith(" le plus grand écart porte sur ux et design (toi : 75, métier : 35).")
 
     @pytest.mark.parametrize("lang", ["en", "fr"])

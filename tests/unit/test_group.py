@@ -61,11 +61,40 @@ class TestGroupFrame:
         assert display_names(people) == ["Ana", "=Bob", "#3", "Ana (2)"]
 
     def test_results_saved_with_other_questions_are_set_apart(self, bank: Bank, people: list[Participant]) -> None:
-        old = Participant(9, "old", {"tech_1": 5}, T0)
+        old = Participant(9, "old", {"tech_1": 5, "tech_old_9": 4}, T0)
+        empty = Participant(10, "empty", {}, T0)
 
-        scorable, stale = split_scorable(bank, [*people, old])
+        scorable, stale = split_scorable(bank, [*people, old, empty])
 
-        assert (scorable, stale) == (people, [old])
+        assert (scorable, stale) == (people, [old, empty])
+
+    def test_a_result_with_only_some_statements_is_scored_on_them(self, bank: Bank, people: list[Participant]) -> None:
+        # The adaptive quiz's results, or a paper form with blanks.
+        asked = {q: v for q, v in people[0].answers.items() if not q.endswith(("_7", "_8"))}
+        partial = Participant(11, "partial", asked, T0)
+
+        scorable, stale = split_scorable(bank, [partial])
+        frame = group_frame(bank, scorable)
+
+        assert (scorable, stale) == ([partial], [])
+        result = person_result(bank, asked)
+        assert frame["answered"].tolist() == [len(asked)]
+        assert frame["top_1"].tolist() == [result.most_likely.role_id]
+        assert frame["tied_roles"].tolist() == ["|".join(m.role_id for m in result.too_close_to_call)]
+
+    def test_each_row_carries_the_probabilities_and_the_too_close_set(
+        self, bank: Bank, people: list[Participant]
+    ) -> None:
+        frame = group_frame(bank, people)
+
+        for row, participant in zip(frame.itertuples(index=False), people, strict=True):
+            result = person_result(bank, participant.answers)
+            top3 = [m.probability for m in result.ranking.matches[:3]]
+            assert [row.top_1_probability, row.top_2_probability, row.top_3_probability] == pytest.approx(
+                top3, abs=0.0006
+            )
+            assert row.tied_roles == "|".join(m.role_id for m in result.too_close_to_call)
+            assert row.tied_top == len(result.too_close_to_call)
 
     def test_an_empty_group_has_the_columns_and_no_rows(self, bank: Bank) -> None:
         frame = group_frame(bank, [])
@@ -80,7 +109,13 @@ class TestTopMatches:
     def test_counts_add_up_to_the_group(self, bank: Bank, people: list[Participant]) -> None:
         counts = top_match_counts(group_frame(bank, people))
 
-        assert counts.to_dict() == {"cto": 2.0, "cpo": 1.0, "digital_pm": 1.0}
+        expected: dict[str, float] = {}
+        for participant in people:
+            close = person_result(bank, participant.answers).too_close_to_call
+            for match in close:
+                expected[match.role_id] = expected.get(match.role_id, 0.0) + 1 / len(close)
+        assert counts.to_dict() == pytest.approx(expected)
+        assert counts.sum() == pytest.approx(len(people))
         assert counts.index[0] == "cto"
 
     def test_a_tie_is_shared_and_a_flat_profile_counted_apart(self, bank: Bank) -> None:

@@ -16,13 +16,14 @@ from quiz.i18n import LOCALES_DIR, Strings, pick_language, strings
 from quiz.imports import REASONS
 from quiz.links import LinkErrorReason
 from quiz.model import FAMILIES, LEVELS, SECTIONS
+from quiz.result import FLAT_REASONS
 from quiz.scoring import SCALE
 from quiz.sessions import JoinErrorReason, SecretErrorReason
 from tests.support.paths import ROOT
 
 # Every file that can show a string: the entry point, the Streamlit side and the domain.
 CODE = sorted([ROOT / "app.py", *(ROOT / "webapp").rglob("*.py"), *(ROOT / "quiz").rglob("*.py")])
-FLAT_REASONS = ("same_answers", "no_contrast")
+
 # Keys the code builds from a prefix and a value, and every value the prefix is used with.
 BUILT_KEYS = {
     "family.": FAMILIES,

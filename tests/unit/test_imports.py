@@ -57,25 +57,43 @@ def test_columns_are_found_by_id_or_by_text_in_either_language(bank: Bank, cto: 
 
 def test_bad_rows_are_rejected_with_their_line_and_the_good_ones_kept(bank: Bank, cto: dict[str, int]) -> None:
     first = bank.questions[0].id
-    missing = row_of(bank, cto)
-    missing[3] = ""
+    blank = row_of(bank, cto)
+    blank[3] = ""
+    nothing = ["" for _ in bank.questions]
     out_of_scale = row_of(bank, cto)
     out_of_scale[0] = 6
     data = csv_bytes(
         ["pseudonym", *[q.id for q in bank.questions]],
-        [["a", *row_of(bank, cto)], ["b", *missing], ["c", *out_of_scale], ["d" * 41, *row_of(bank, cto)]],
+        [
+            ["a", *row_of(bank, cto)],
+            ["b", *blank],
+            ["c", *out_of_scale],
+            ["d" * 41, *row_of(bank, cto)],
+            ["e", *nothing],
+        ],
     )
 
     report = read_import(bank, data, "form.csv", WORDS)
 
-    assert [r.pseudonym for r in report.accepted] == ["a"]
+    assert [r.pseudonym for r in report.accepted] == ["a", "b"]
     assert [(r.line, r.reason) for r in report.rejected] == [
-        (3, "missing_answers"),
         (4, "not_an_answer"),
         (5, "pseudonym_too_long"),
+        (6, "missing_answers"),
     ]
-    assert report.rejected[0].detail == bank.questions[3].id
-    assert report.rejected[1].detail == f"{first}: '6'"
+    assert report.rejected[0].detail == f"{first}: '6'"
+    assert report.rejected[2].detail.startswith(f"{first}, ")
+
+
+def test_a_blank_cell_is_a_statement_not_asked(bank: Bank, cto: dict[str, int]) -> None:
+    # A paper form may be complete or partial: the row is scored on the statements answered.
+    blank = {bank.questions[3].id, bank.questions[10].id}
+    row = ["" if q.id in blank else cto[q.id] for q in bank.questions]
+
+    report = read_import(bank, csv_bytes([q.id for q in bank.questions], [row]), "form.csv", WORDS)
+
+    assert report.rejected == ()
+    assert report.accepted[0].answers == {q: v for q, v in cto.items() if q not in blank}
 
 
 def test_answers_may_be_words_or_spreadsheet_numbers(bank: Bank, cto: dict[str, int]) -> None:

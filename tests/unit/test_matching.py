@@ -41,15 +41,15 @@ complete_answers = st.lists(st.sampled_from(SCALE), min_size=len(QUESTIONS), max
 
 @st.composite
 def answers_on_profile(draw: st.DrawFn, role: Role) -> dict[str, int]:
-    """Answers whose dimension scores land exactly on `role`'s targets, spread over the items at
-    random. A target T on n items needs keyed values summing to n * (1 + T / 25); each item then
-    gets a keyed value that keeps the rest reachable, and a reverse-keyed item is answered 6 - it."""
+    """Answers whose dimension scores land as close as the scale allows to `role`'s targets,
+    spread over the items at random. A target T on n items needs keyed values summing to
+    n * (1 + T / 25), rounded to a whole number (within 25 / (2 n) points of T: 1.6 with 8
+    items); each item then gets a keyed value that keeps the rest reachable, and a reverse-keyed
+    item is answered 6 - it."""
     answers: dict[str, int] = {}
     for target in role.profile:
         items = [q for q in QUESTIONS if q.dimension == target.dimension]
-        # Targets are multiples of 5 and dimensions have 5 items: the sum is a whole number.
-        assert (len(items) * target.level) % 25 == 0, (role.id, target.dimension, target.level)
-        remaining = len(items) + len(items) * target.level // 25
+        remaining = round(len(items) * (1 + target.level / 25))
         for index, question in enumerate(items):
             left = len(items) - index - 1
             keyed = draw(st.integers(max(1, remaining - 5 * left), min(5, remaining - left)))
@@ -149,12 +149,12 @@ class TestRankRoles:
         assert ranking.flat == "same_answers"
 
     def test_varied_answers_that_cancel_out_into_equal_scores_are_flagged_as_no_contrast(self) -> None:
-        # Per dimension, keyed values 5, 1, 4, 2, 3 (mean 3 -> 50): every answer value is used,
-        # so this is not straight-lining, yet no dimension stands out.
+        # Per dimension, keyed values 5, 1, 4, 2, 3, 3, 2, 4 (mean 3 -> 50): every answer value is
+        # used, so this is not straight-lining, yet no dimension stands out.
         answers: dict[str, int] = {}
         for dimension in BANK.dimension_ids:
             items = [q for q in QUESTIONS if q.dimension == dimension]
-            for question, keyed in zip(items, (5, 1, 4, 2, 3), strict=True):
+            for question, keyed in zip(items, (5, 1, 4, 2, 3, 3, 2, 4), strict=True):
                 answers[question.id] = keyed if question.keyed > 0 else 6 - keyed
         scores = score_answers(BANK, answers)
         assert scores.values == pytest.approx([50.0] * len(BANK.dimensions))
@@ -172,7 +172,8 @@ class TestRankRoles:
         assert rank_roles(BANK, scores).flat == "no_contrast"
 
     def test_a_contrasted_profile_is_not_flagged(self) -> None:
-        answers = {q.id: (5 if q.dimension in ("tech", "leadership") else 2) for q in QUESTIONS}
+        keyed = {q.id: (5 if q.dimension in ("tech", "leadership") else 2) for q in QUESTIONS}
+        answers = {q.id: keyed[q.id] if q.keyed > 0 else 6 - keyed[q.id] for q in QUESTIONS}
 
         ranking = rank_roles(BANK, score_answers(BANK, answers), list(answers.values()))
 
@@ -288,9 +289,9 @@ class TestProperties:
         scores = score_answers(BANK, answers)
         ranking = rank_roles(BANK, scores, list(answers.values()))
 
-        assert scores.as_dict() == pytest.approx({t.dimension: float(t.level) for t in role.profile})
+        assert scores.as_dict() == pytest.approx({t.dimension: float(t.level) for t in role.profile}, abs=25 / 16)
         assert ranking.top.role_id == role.id, ranking.matches[:3]
-        assert ranking.top.match == 100.0
+        assert ranking.top.match >= 97.0
 
     @PROPERTY
     @given(answers=complete_answers, data=st.data())

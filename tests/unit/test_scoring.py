@@ -32,23 +32,38 @@ def agreeing_with_dimension(bank: Bank, dimension: str, high: bool) -> dict[str,
 
 class TestScoreAnswers:
     def test_a_reverse_keyed_answer_counts_as_six_minus_the_answer(self) -> None:
-        # The scoring module's own example: tech_4 is the reverse-keyed tech item, answered 2,
-        # which counts as 4. Keyed values 5, 4, 5, 4, 4 -> mean 4.4 -> (4.4 - 1) * 25 = 85.
-        assert BANK.question("tech_4").keyed == -1
-        answers = neutral_answers() | {"tech_1": 5, "tech_2": 4, "tech_3": 5, "tech_4": 2, "tech_5": 4}
+        # tech_3, tech_4, tech_7 and tech_8 are the reverse-keyed tech items: answered 1, 2, 2, 2
+        # they count 5, 4, 4, 4. Keyed values 5, 4, 5, 4, 4, 5, 4, 4 -> mean 4.375 -> 84.375.
+        assert [q.id for q in BANK.questions if q.dimension == "tech" and q.keyed < 0] == [
+            "tech_3",
+            "tech_4",
+            "tech_7",
+            "tech_8",
+        ]
+        answers = neutral_answers() | {
+            "tech_1": 5,
+            "tech_2": 4,
+            "tech_3": 1,
+            "tech_4": 2,
+            "tech_5": 4,
+            "tech_6": 5,
+            "tech_7": 2,
+            "tech_8": 2,
+        }
 
         scores = score_answers(BANK, answers)
 
-        assert scores["tech"] == pytest.approx(85.0)
+        assert scores["tech"] == pytest.approx(84.375)
 
     def test_agreeing_with_a_reverse_keyed_item_lowers_its_dimension(self) -> None:
-        # customer_4 ("I would rather build what I find interesting...") is reverse-keyed:
-        # answering 5 instead of 3 moves its keyed value from 3 to 1, i.e. -2 / 5 items * 25 = -10.
+        # customer_4 ("I would rather follow my own ideas than what the people using it ask
+        # for") is reverse-keyed: answering 5 instead of 3 moves its keyed value from 3 to 1, i.e.
+        # -2 / 8 items * 25 = -6.25.
         answers = neutral_answers() | {"customer_4": 5}
 
         scores = score_answers(BANK, answers)
 
-        assert scores["customer"] == pytest.approx(40.0)
+        assert scores["customer"] == pytest.approx(43.75)
 
     def test_neutral_answers_give_fifty_on_every_dimension(self) -> None:
         scores = score_answers(BANK, neutral_answers())
@@ -85,15 +100,14 @@ class TestScoreAnswers:
         assert all_5[dimension] < 100.0
         assert all_1[dimension] > 0.0
 
-    def test_all_5_gives_80_with_one_reverse_item_in_five_and_60_with_two(self) -> None:
-        # Hand-computed: tech has one reverse-keyed item (5, 5, 5, 5, 1 -> mean 4.2 -> 80), risk has
-        # two (risk_1 and risk_4: 5, 5, 5, 1, 1 -> mean 3.4 -> 60). All 1 mirrors it: 20 and 40.
-        assert [q.id for q in BANK.questions if q.dimension == "risk" and q.keyed < 0] == ["risk_1", "risk_4"]
+    def test_all_5_or_all_1_gives_50_everywhere_because_the_keys_are_balanced(self) -> None:
+        # Hand-computed: every dimension has 4 items keyed + and 4 keyed - (5, 5, 5, 5, 1, 1, 1, 1
+        # -> mean 3 -> 50): someone who agrees with everything rises on no dimension at all.
         all_5 = score_answers(BANK, {q.id: 5 for q in BANK.questions})
         all_1 = score_answers(BANK, {q.id: 1 for q in BANK.questions})
 
-        assert (all_5["tech"], all_5["risk"]) == pytest.approx((80.0, 60.0))
-        assert (all_1["tech"], all_1["risk"]) == pytest.approx((20.0, 40.0))
+        assert all_5.values == pytest.approx([50.0] * len(BANK.dimensions))
+        assert all_1.values == pytest.approx([50.0] * len(BANK.dimensions))
 
     def test_missing_answers_raise_and_name_every_missing_id_in_bank_order(self) -> None:
         answers = neutral_answers()

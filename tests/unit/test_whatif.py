@@ -54,12 +54,12 @@ def contrasted() -> DimensionScores:
 
 
 def between_cto_and_tech_lead() -> DimensionScores:
-    """Halfway between the CTO's and the tech lead's targets, except risk tolerance 50 (tech lead
-    45, CTO 70) and leadership 85, the CTO's exact target (tech lead 70). The tech lead leads by
+    """Halfway between the CTO's and the tech lead's targets, except risk tolerance 47.5 (tech lead
+    45, CTO 70) and leadership 85, the CTO's exact target (tech lead 65). The tech lead leads by
     less than a point: leadership is where the CTO fits better."""
     cto, tech_lead = BANK.role("cto"), BANK.role("tech_lead")
     halfway = {t.dimension: (t.level + u.level) / 2 for t, u in zip(cto.profile, tech_lead.profile, strict=True)}
-    return profile(halfway | {"risk": 50.0, "leadership": 85.0})
+    return profile(halfway | {"risk": 47.5, "leadership": 85.0})
 
 
 def rank_of(ranking: Ranking, role_id: str) -> int:
@@ -255,7 +255,7 @@ class TestWhyMoved:
         assert [(f.dimension, f.gap) for f in movement.fits] == [("leadership", 60.0)]
 
     def test_a_role_that_kept_its_place_has_nothing_to_explain(self) -> None:
-        movement = why_moved(BANK, between_cto_and_tech_lead(), "security_lead", ["leadership"])
+        movement = why_moved(BANK, between_cto_and_tech_lead(), "vp_engineering", ["leadership"])
 
         assert movement.direction == "same"
         assert movement.old_rank == movement.new_rank
@@ -340,11 +340,17 @@ class TestRankWhatIf:
 
 
 class TestSmallestChange:
-    def test_from_the_ctos_profile_the_tech_lead_comes_first_with_risk_25_points_lower(self) -> None:
+    def test_from_the_ctos_profile_the_tech_lead_comes_first_with_leadership_25_points_lower(self) -> None:
+        # The tech lead (leadership 65) guides the team's technical work without managing people.
         change = smallest_change(BANK, on_role("cto"), "tech_lead")
 
         assert change is not None
-        assert (change.role_id, change.dimension, change.delta, change.new_score) == ("tech_lead", "risk", -25.0, 45.0)
+        assert (change.role_id, change.dimension, change.delta, change.new_score) == (
+            "tech_lead",
+            "leadership",
+            -25.0,
+            60.0,
+        )
 
     @pytest.mark.parametrize("role_id", ["tech_lead", "software_engineer", "security_lead"])
     def test_the_change_really_makes_the_role_first(self, role_id: str) -> None:
@@ -359,7 +365,7 @@ class TestSmallestChange:
         assert change.new_match == ranking.top.match
         assert change.new_margin == pytest.approx(ranking.matches[0].match - ranking.matches[1].match, abs=0.11)
 
-    @pytest.mark.parametrize("role_id", ["tech_lead", "software_engineer", "security_lead", "cpo"])
+    @pytest.mark.parametrize("role_id", ["tech_lead", "software_engineer", "security_lead", "engineering_manager"])
     def test_no_smaller_change_on_any_dimension_makes_the_role_first(self, role_id: str) -> None:
         scores = on_role("cto")
 
@@ -397,15 +403,15 @@ class TestSmallestChange:
 
     def test_asking_for_a_lead_beyond_the_tie_margin_gives_a_first_place_without_a_tie(self) -> None:
         scores = on_role("cto")
-        plain = smallest_change(BANK, scores, "tech_lead")
+        plain = smallest_change(BANK, scores, "software_engineer")
 
-        clear = smallest_change(BANK, scores, "tech_lead", lead=TIE_MARGIN)
+        clear = smallest_change(BANK, scores, "software_engineer", lead=TIE_MARGIN)
 
         assert plain is not None and clear is not None
         assert abs(clear.delta) >= abs(plain.delta)
         ranking = rank_what_if(BANK, scores, {clear.dimension: clear.new_score})
         assert ranking.tied_top == (ranking.top,)
-        assert ranking.top.role_id == "tech_lead"
+        assert ranking.top.role_id == "software_engineer"
 
     def test_the_search_keeps_the_persons_priorities(self) -> None:
         scores = between_cto_and_tech_lead()

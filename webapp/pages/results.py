@@ -1,6 +1,7 @@
 """Results: the top match and why, the ranking of all roles, the radar, strengths and gaps,
 and the selected role's sections."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
@@ -9,7 +10,6 @@ from quiz.describe import headline
 from quiz.explain import explain, fit_lines, score_meaning, why_sentence
 from quiz.export import CSV_ENCODING, answers_csv, matches_csv, my_data_json, scores_csv
 from quiz.report import build_report
-from quiz.result import person_result
 from quiz.scoring import AnswerError
 from webapp import links, resources, routes, seat, state
 from webapp.widgets import quiz_first, radar, ranking_table, show_role
@@ -21,7 +21,7 @@ answers = state.answers()
 
 st.title(t.t("results.title"))
 try:
-    result = person_result(bank, answers)
+    result = resources.result(answers)
 except AnswerError as error:
     quiz_first(t.t("results.incomplete", missing=len(error.missing), total=len(bank.questions)))
 scores, ranking = result.scores, result.ranking
@@ -69,11 +69,17 @@ def keep_buttons() -> None:
     st.code(links.share_link("results", answers), language=None, wrap_lines=True)
     with st.expander(t.t("results.my_data")):
         st.write(t.t("results.my_data_help"))
-        downloads = (  # CSV with a byte-order mark, so that Excel reads the accents right
-            ("answers.csv", "text/csv", answers_csv(bank, answers, lang).encode(CSV_ENCODING)),
-            ("scores.csv", "text/csv", scores_csv(bank, scores, lang).encode(CSV_ENCODING)),
-            ("matches.csv", "text/csv", matches_csv(bank, ranking, lang).encode(CSV_ENCODING)),
-            ("my-data.json", "application/json", my_data_json(bank, answers, scores, ranking, lang, created).encode()),
+        # Made when clicked, not on every rerun; CSV with a byte-order mark, so that Excel reads
+        # the accents right.
+        downloads: tuple[tuple[str, str, Callable[[], bytes]], ...] = (
+            ("answers.csv", "text/csv", lambda: answers_csv(bank, answers, lang).encode(CSV_ENCODING)),
+            ("scores.csv", "text/csv", lambda: scores_csv(bank, scores, lang).encode(CSV_ENCODING)),
+            ("matches.csv", "text/csv", lambda: matches_csv(bank, ranking, lang).encode(CSV_ENCODING)),
+            (
+                "my-data.json",
+                "application/json",
+                lambda: my_data_json(bank, answers, scores, ranking, lang, created).encode(),
+            ),
         )
         for name, mime, content in downloads:
             st.download_button(name, data=content, file_name=name, mime=mime, key=f"download_{name}", on_click="ignore")

@@ -7,7 +7,7 @@ SERVERS ?= 2
 N ?= 200
 SCENARIO ?= workshop
 
-.PHONY: run serve test check lint test-tools bench load clean
+.PHONY: run serve test check lint test-tools bench load validity clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,9 @@ test: lint test-tools  ## lint, then every test, browser tests included
 
 bench: $(VENV)/.dev  ## benchmarks against a baseline in the same run, as ratios
 	$(BIN)/python -m bench
+
+validity: $(VENV)/.dev  ## simulated respondents: how often the quiz's stated results hold (before/after, targets)
+	$(BIN)/python -m bench.validity
 
 load: $(VENV)/.dev test-tools  ## N simulated participants over Streamlit's protocol, app vs bare twin; report in bench/results/
 	$(BIN)/python -m bench.load --n $(N) --scenario $(SCENARIO) --servers $(SERVERS)

@@ -16,6 +16,11 @@ st.radio(
     horizontal=True,
     label_visibility="collapsed",
 )
+# The page's language for screen readers and the browser (`<html lang>`), set from the
+# language switch; the container is hidden, only its script matters.
+st.html("<style>.st-key-page_lang { display: none; }</style>")
+with st.container(key="page_lang"):
+    st.html(f"<script>document.documentElement.lang = '{state.lang()}';</script>", unsafe_allow_javascript=True)
 links.apply_link()
 links.show_link_error()
 seat.keep_seat_in_url()

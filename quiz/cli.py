@@ -1,5 +1,6 @@
-"""Command line: `python -m quiz validate`, `python -m quiz score ANSWERS.csv` and
-`python -m quiz replay ANSWERS.csv`.
+"""Command line: `python -m quiz validate`, `python -m quiz score ANSWERS.csv`,
+`python -m quiz replay ANSWERS.csv`, `python -m quiz reliability ANSWERS.csv` and
+`python -m quiz calibrate ANSWERS.csv`.
 
 Every failure is a message on stderr and exit status 1 (2 for a wrong command line); no
 traceback reaches the person running it.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,19 @@ from quiz.adaptive import progress
 from quiz.answer_sheet import read_answer_sheet
 from quiz.banks import DATA_DIR, BankError, load_bank
 from quiz.model import Bank
+from quiz.reliability import (
+    MIN_CALIBRATION_PEOPLE,
+    REASONS,
+    CalibrationError,
+    calibrate,
+    dimension_frame,
+    interpret,
+    item_frame,
+    people_frame,
+    reliability_report,
+    render_calibration,
+    write_calibration,
+)
 from quiz.result import people_results, person_result
 from quiz.scoring import FloatArray
 from quiz.tables import Problem, TableError, read_table
@@ -48,6 +63,31 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("answers", type=Path, help="CSV: one row per person, one column per question id (values 1-5)")
     replay.add_argument("--data", type=Path, default=DATA_DIR, help="folder of the bank files (default: quiz/data/)")
     replay.add_argument("--output", "-o", type=Path, help="write the CSV here instead of standard output")
+    reliability = commands.add_parser(
+        "reliability", help="how reliable the quiz was for a group: alpha, omega, SEM, item and person checks"
+    )
+    reliability.add_argument(
+        "answers", type=Path, help="CSV: one row per person, one column per question id (1-5, blank: not asked)"
+    )
+    reliability.add_argument(
+        "--data", type=Path, default=DATA_DIR, help="folder of the bank files (default: quiz/data/)"
+    )
+    reliability.add_argument(
+        "--output", "-o", type=Path, help="write the per-dimension CSV here instead of standard output"
+    )
+    reliability.add_argument("--items", type=Path, help="also write the per-statement CSV here")
+    reliability.add_argument("--people", type=Path, help="also write the per-person response-quality CSV here")
+    calibration = commands.add_parser(
+        "calibrate",
+        help="measure each dimension's reliability from real answers and write it into dimensions.csv",
+    )
+    calibration.add_argument(
+        "answers", type=Path, help="CSV: one row per person, one column per question id (1-5, blank: not asked)"
+    )
+    calibration.add_argument(
+        "--data", type=Path, default=DATA_DIR, help="folder of the bank files (default: quiz/data/)"
+    )
+    calibration.add_argument("--yes", "-y", action="store_true", help="write without asking for confirmation")
     return parser
 
 
@@ -187,6 +227,61 @@ def _replay(data: Path, answers: Path, output: Path | None) -> int:
     return 0
 
 
+def _reliability(data: Path, answers: Path, output: Path | None, items: Path | None, people: Path | None) -> int:
+    bank = load_bank(data)
+    ids, values = _answer_matrix(bank, answers)
+    report = reliability_report(bank, values)
+    frame = dimension_frame(report)
+    # Write every file before saying anything, so that a bad path leaves no half-done report.
+    if items:
+        item_frame(report).to_csv(items, index=False)
+    if people:
+        people_frame(report, ids).to_csv(people, index=False)
+    summary = sys.stderr
+    if output:
+        frame.to_csv(output, index=False)
+        summary = sys.stdout
+    else:
+        frame.to_csv(sys.stdout, index=False)
+    print(f"{report.people} people.", file=summary)
+    for result in report.dimensions:
+        words = interpret(result)
+        why = f" ({REASONS[words.reason]})" if words.reason else ""
+        print(f"{result.dimension}: {words.level}, reading: {words.reading}{why}", file=summary)
+    return 0
+
+
+def _calibrate(data: Path, answers: Path, yes: bool) -> int:
+    bank = load_bank(data)
+    _, values = _answer_matrix(bank, answers)
+    calibrations = calibrate(bank, values, date.today())
+    print(render_calibration(calibrations))
+    changed = [c for c in calibrations if c.changes]
+    if not changed:
+        print(
+            f"Nothing to write: no dimension rests on {MIN_CALIBRATION_PEOPLE} people or more with a usable alpha; "
+            "dimensions.csv is unchanged.",
+            file=sys.stderr,
+        )
+        return 1
+    target = data / "dimensions.csv"
+    if not yes:
+        try:
+            reply = input(
+                f"Write {len(changed)} measured reliabilit{'y' if len(changed) == 1 else 'ies'} into {target}? [y/N] "
+            )
+        except EOFError:
+            reply = ""
+        if reply.strip().lower() not in ("y", "yes", "o", "oui"):
+            print("Nothing written.", file=sys.stderr)
+            return 1
+    count = write_calibration(data, calibrations)
+    bank = load_bank(data)
+    plural = "y" if count == 1 else "ies"
+    print(f"Wrote {count} reliabilit{plural} into {target}; the bank validates (version {bank.version}).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -195,12 +290,19 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args.data)
         if args.command == "replay":
             return _replay(args.data, args.answers, args.output)
+        if args.command == "reliability":
+            return _reliability(args.data, args.answers, args.output, args.items, args.people)
+        if args.command == "calibrate":
+            return _calibrate(args.data, args.answers, args.yes)
         return _score(args.data, args.answers, args.top, args.output)
     except (BankError, TableError) as error:
         problems = error.problems
         for problem in problems:
             print(problem, file=sys.stderr)
         print(f"{len(problems)} problem(s) found; nothing was done.", file=sys.stderr)
+        return 1
+    except CalibrationError as error:
+        print(f"{error} Nothing was changed.", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"cannot write the output: {error.strerror}", file=sys.stderr)

@@ -27,9 +27,11 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
-from quiz.group import TOP, Participant, answer_matrix, group_frame
+from quiz.group import TOP, Participant, answer_matrix, display_names, group_frame, group_reliability
+from quiz.i18n import Strings, strings
 from quiz.matching import Ranking
 from quiz.model import Bank, Lang
+from quiz.reliability import dimension_frame, item_frame, people_frame, word_key
 from quiz.scoring import DimensionScores, check_answers, quiz_order
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "matches_csv",
     "my_data_json",
     "neutralise_cell",
+    "reliability_sheet",
     "scores_csv",
     "session_csv",
     "session_frame",
@@ -213,10 +216,53 @@ def session_csv(bank: Bank, participants: Sequence[Participant]) -> str:
     return _csv(list(frame.columns), frame.itertuples(index=False))
 
 
+def reliability_sheet(bank: Bank, participants: Sequence[Participant], lang: Lang) -> list[list[Cell]]:
+    """The rows of the "reliability" sheet (`quiz.reliability`, on the participants' answers),
+    three tables one under the other, each after a title row and followed by an empty row:
+
+    - "dimensions": the columns of `dimension_frame` with `dimension_name`, `level_words` and
+      `reading_words` (the plain words in `lang`, as the dashboard shows them);
+    - "statements": `item_frame` with `statement` (its text in `lang`) and `flag_words`;
+    - "participants": `people_frame` (`person` is the name shown on the dashboard) with
+      `flag_words`.
+
+    Codes and figures stay as the command line writes them, so that sheets from several sessions
+    line up; a blank figure has its reason in `reason`."""
+    t = strings(lang)
+    report = group_reliability(bank, participants)
+    dimensions = dimension_frame(report)
+    dimensions.insert(1, "dimension_name", [bank.dimension(d).name(lang) for d in dimensions["dimension"]])
+    dimensions["level_words"] = [_word(t, "level", code) for code in dimensions["level"]]
+    dimensions["reading_words"] = [_word(t, "reading", code) for code in dimensions["reading"]]
+    items = item_frame(report)
+    texts = {q.id: q.text(lang) for q in bank.questions}
+    items.insert(2, "statement", [texts[q] for q in items["question"]])
+    items["flag_words"] = [_words(t, "item", flags) for flags in items["flags"]]
+    people = people_frame(report, display_names(participants))
+    people["flag_words"] = [_words(t, "person", flags) for flags in people["flags"]]
+    rows: list[list[Cell]] = []
+    for title, table in (("dimensions", dimensions), ("statements", items), ("participants", people)):
+        rows.append([title])
+        rows.append(list(table.columns))
+        rows.extend([None if pd.isna(v) else v for v in row] for row in table.itertuples(index=False))
+        rows.append([])
+    return rows
+
+
+def _word(t: Strings, kind: str, code: str) -> str:
+    return t.t(word_key(kind, code))
+
+
+def _words(t: Strings, kind: str, flags: str) -> str:
+    return "; ".join(_word(t, kind, flag) for flag in flags.split("|") if flag)
+
+
 def session_xlsx(bank: Bank, participants: Sequence[Participant], lang: Lang, created: datetime) -> bytes:
     """`session_frame` as an Excel workbook: the sheet "participants", a sheet "questions" (each
-    question id with its dimension and text in `lang`) and a sheet "about" (bank version, date).
-    Every text cell is neutralised and written as a string, so that no cell is a formula."""
+    question id with its dimension and text in `lang`), a sheet "reliability" (how reliable the
+    quiz was for this group and whose answers to read with care: `reliability_sheet`) and a sheet
+    "about" (bank version, date). Every text cell is neutralised and written as a string, so that
+    no cell is a formula."""
     frame = session_frame(bank, participants)
     book = Workbook()
     sheet = book.active
@@ -228,6 +274,8 @@ def session_xlsx(bank: Bank, participants: Sequence[Participant], lang: Lang, cr
         ["question_id", "dimension", "keyed", "statement"],
         ((q.id, q.dimension, q.keyed, q.text(lang)) for q in quiz_order(bank)),
     )
+    sheet_rows = reliability_sheet(bank, participants, lang)
+    _fill(book.create_sheet("reliability"), sheet_rows[0], sheet_rows[1:])
     _fill(
         book.create_sheet("about"),
         ["bank_version", "created", "language", "participants"],
@@ -238,7 +286,7 @@ def session_xlsx(bank: Bank, participants: Sequence[Participant], lang: Lang, cr
     return out.getvalue()
 
 
-def _fill(sheet: Any, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def _fill(sheet: Any, columns: Sequence[Cell], rows: Iterable[Sequence[Any]]) -> None:
     """Write a header and rows; text cells neutralised and typed as strings ("s"), since
     openpyxl would otherwise store a text beginning with "=" as a formula."""
     for r, row in enumerate([columns, *rows], start=1):

@@ -31,6 +31,7 @@ import pandas as pd
 
 from quiz.matching import TIE_MARGIN, match_matrix
 from quiz.model import Bank, Lang
+from quiz.reliability import ReliabilityReport, reliability_report
 from quiz.result import PersonResult, people_results, person_result
 from quiz.scoring import SCALE, FloatArray
 
@@ -44,6 +45,7 @@ __all__ = [
     "display_names",
     "group_frame",
     "group_profile",
+    "group_reliability",
     "participant_result",
     "split_scorable",
     "top_match_counts",
@@ -167,6 +169,13 @@ def group_frame(bank: Bank, participants: Sequence[Participant]) -> pd.DataFrame
     frame["flat"] = results.flat
     frame["quality"] = results.quality
     return frame[columns]
+
+
+def group_reliability(bank: Bank, participants: Sequence[Participant]) -> ReliabilityReport:
+    """How reliable the quiz was for this group (`quiz.reliability.reliability_report` on their
+    answers, statements not asked left out pairwise); `persons` is in the given order, as the
+    names of `display_names`. No answer times are stored, so `too_fast` is never checked."""
+    return reliability_report(bank, answer_matrix(bank, participants))
 
 
 def top_match_counts(frame: pd.DataFrame) -> pd.Series:

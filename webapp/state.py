@@ -30,7 +30,11 @@ LANG = "lang"
 # Every key of the app's own values, with its default: the one place they are set.
 DEFAULTS: dict[str, object] = {
     "answers": {},  # question id -> 1..5
-    "step": 0,  # the quiz step shown, 0-based
+    "step": 0,  # the quiz step shown, 0-based, in `quiz_plan` (its length: the next one, not chosen yet)
+    "quiz_plan": (),  # the steps asked so far, in order: a tuple of question ids each
+    "quiz_about": None,  # (answers sent, "about N more") when the last step of the plan was chosen
+    "every_statement": False,  # the person chose to answer every statement (no adaptive stop)
+    "quiz_focus": False,  # a new step was just drawn: scroll to its first statement and focus it
     "link_token": None,  # the last ?answers= link loaded, so that it is loaded only once
     "link_error": None,  # why that link could not be read (a quiz.links.LinkError reason)
     "seat": None,  # the coach session this person joined (a webapp.seat.Seat), if any
@@ -112,12 +116,54 @@ def step() -> int:
 
 
 def set_quiz(answers: dict[str, int], step: int) -> None:
+    """New answers (from a link, or none to start again): the steps asked are recomputed from
+    them by the quiz page; with no answers, the quiz starts again in its default (adaptive) mode."""
     _set("answers", answers)
     _set("step", step)
+    set_plan((), None)
+    if not answers:
+        _set("every_statement", False)
 
 
 def set_step(step: int) -> None:
     _set("step", step)
+
+
+def plan() -> tuple[tuple[str, ...], ...]:
+    """The steps asked so far, in the order they were asked (question ids)."""
+    return cast("tuple[tuple[str, ...], ...]", _get("quiz_plan"))
+
+
+def about() -> tuple[int, int] | None:
+    """(answers sent, "about N more") as they were when the plan's last step was chosen."""
+    return cast("tuple[int, int] | None", _get("quiz_about"))
+
+
+def set_plan(steps: tuple[tuple[str, ...], ...], about: tuple[int, int] | None) -> None:
+    _set("quiz_plan", steps)
+    _set("quiz_about", about)
+
+
+def every_statement() -> bool:
+    """Whether the person chose to answer every statement rather than stop once the result is sure."""
+    return bool(_get("every_statement"))
+
+
+def set_every_statement(value: bool) -> None:
+    """Answer every statement (True) or let the quiz stop when sure (False). Called before
+    `routes.switch_to("quiz")`, the quiz goes on with the statements not answered yet."""
+    _set("every_statement", value)
+
+
+def pop_quiz_focus() -> bool:
+    """Whether a new step was just drawn (said once): its first statement gets the focus."""
+    wanted = bool(_get("quiz_focus"))
+    _set("quiz_focus", False)
+    return wanted
+
+
+def set_quiz_focus() -> None:
+    _set("quiz_focus", True)
 
 
 # -- links ------------------------------------------------------------------------------------

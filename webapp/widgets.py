@@ -14,9 +14,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from quiz.charts import profile_table, radar_figure
-from quiz.describe import describe_role
+from quiz.describe import chance, describe_role, ours_tag, profile_lines
 from quiz.i18n import strings
-from quiz.matching import Ranking
+from quiz.matching import Ranking, RoleMatch
 from quiz.model import Bank, Lang, Role
 from quiz.scoring import DimensionScores
 from webapp import resources, routes, state
@@ -69,60 +69,81 @@ def radar(bank: Bank, role_ids: Sequence[str], scores: DimensionScores | None, k
 
 
 def ranking_table(bank: Bank, ranking: Ranking, shown: int | None = None, details: bool = False) -> None:
-    """The roles in ranking order with their match as a bar: the first `shown` (default: all,
-    each in view without scrolling inside the table); `details` adds each role's level and
-    marks the roles tied with the first."""
+    """The roles in ranking order, as a plain table whose cells wrap, narrow enough for a 390 px
+    phone (every role name in full, no sideways scroll): rank, role, each role's chance of
+    being the best match in the headline's words ("about 7 in 10", `chance`) when the ranking
+    has probabilities, and the 0-100 match; the first `shown` (default: all).
+
+    `details` adds each role's level after its name and, when more than one role is too close
+    to call, the marker the results caption describes ("=") in a column of its own, their names
+    in bold."""
     t = resources.text()
     lang = state.lang()
     matches = ranking.matches[:shown]
     roles = [bank.role(m.role_id) for m in matches]
+    marked = details and len(ranking.tied_top) > 1
+
+    def role_cell(match: RoleMatch, role: Role) -> str:
+        name = f"**{role.name(lang)}**" if marked and match.tied_with_top else role.name(lang)
+        return f"{name} · *{t.t('level.' + role.level)}*" if details else name
+
     columns: dict[str, Sequence[object]] = {
-        t.t("results.col_rank"): range(1, len(matches) + 1),
-        # The match before the long role names, so that it stays in view on a phone.
-        t.t("results.col_match"): [m.match for m in matches],
-        t.t("results.col_role"): [role.name(lang) for role in roles],
+        t.t("results.col_rank"): [str(rank) for rank in range(1, len(matches) + 1)],
+        t.t("results.col_role"): [role_cell(m, role) for m, role in zip(matches, roles, strict=True)],
     }
-    if details:
-        columns[t.t("results.col_level")] = [t.t("level." + role.level) for role in roles]
-        tied = len(ranking.tied_top) > 1
-        # The word itself in the cell, so that the column is as wide as its header.
-        columns[t.t("results.col_tie")] = [t.t("results.col_tie") if m.tied_with_top and tied else "" for m in matches]
-    st.dataframe(
-        pd.DataFrame(columns),
-        hide_index=True,
-        height=(len(matches) + 1) * 35 + 3 if shown is None else "auto",
-        column_config={
-            t.t("results.col_match"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f")
-        },
-    )
+    if all(m.probability is not None for m in matches):
+        columns[t.t("results.col_chance")] = [chance(m.probability or 0.0, t) for m in matches]
+    columns[t.t("results.col_score")] = [str(round(m.match)) for m in matches]
+    if marked:
+        columns[t.t("results.col_marker")] = ["=" if m.tied_with_top else "" for m in matches]
+    st.table(pd.DataFrame(columns), hide_index=True, border="horizontal")
+
+
+def _tagged(text: str, tag: str) -> str:
+    """A text of `describe_role` with its "our addition" tag drawn as a badge: a bracketed word
+    at the end of a bullet is easily missed, above all on a phone."""
+    if text.endswith(tag):
+        return f"{text.removesuffix(tag)} :violet-badge[{tag.strip(' []')}]"
+    return text
 
 
 def show_role(bank: Bank, role: Role, heading: bool = True) -> None:
-    """A role's summary, level, sections and path, with our additions marked (`describe_role`)."""
-    described = describe_role(bank, role, resources.text())
+    """A role's summary, level, sections (impact and how the CTO and CPO work together
+    included) and path, our additions tagged with a visible badge (`describe_role`)."""
+    t = resources.text()
+    tag = ours_tag(t)
+    described = describe_role(bank, role, t)
     if heading:
         st.subheader(described.name)
     st.caption(described.kind)
-    st.write(described.summary)
+    st.markdown(_tagged(described.summary, tag))
     for section in described.sections:
         st.markdown(f"**{section.title}**")
-        st.markdown("\n".join(f"- {item}" for item in section.items))
+        st.markdown("\n".join(f"- {_tagged(item, tag)}" for item in section.items))
     if described.path:
-        st.markdown(f"**{described.path_label}** {described.path}")
+        st.markdown(f"**{described.path_label}** {_tagged(described.path, tag)}")
     st.caption(described.sources)
 
 
-def show_profile(bank: Bank, role: Role) -> None:
-    """The role's target on each dimension, its importance and the reason for it."""
+def key_points(bank: Bank, role: Role, count: int = 3) -> None:
+    """What the job is, in a few lines: its summary and its first `count` responsibilities (on a
+    phone, right under the best match, before the long ranking)."""
     t = resources.text()
-    lg = state.lang()
+    tag = ours_tag(t)
+    described = describe_role(bank, role, t)
+    st.markdown(_tagged(described.summary, tag))
+    responsibilities = next((s for s in described.sections if s.name == "responsibilities"), None)
+    if responsibilities:
+        st.markdown("\n".join(f"- {_tagged(item, tag)}" for item in responsibilities.items[:count]))
+
+
+def show_profile(bank: Bank, role: Role) -> None:
+    """The role's target on each dimension, its importance and the reason for it, in the
+    language's typography, our estimates and rationales tagged (`profile_lines`)."""
+    t = resources.text()
+    tag = ours_tag(t)
     st.markdown(f"**{t.t('roles.profile')}**")
-    st.markdown(
-        "\n".join(
-            f"- {bank.dimension(x.dimension).name(lg)}: {x.level} ({t.t(f'weight.{x.weight}')}). {x.rationale(lg)}"
-            for x in role.profile
-        )
-    )
+    st.markdown("\n".join(f"- {_tagged(line, tag)}" for line in profile_lines(bank, role, t)))
 
 
 def quiz_first(message: str) -> NoReturn:

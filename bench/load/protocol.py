@@ -72,7 +72,7 @@ class Page:
     url_path: str  # the page's url path ("" for the default page)
     widgets: tuple[Widget, ...]
     texts: tuple[str, ...]  # headings, markdown, code blocks, alerts, captions
-    table_rows: tuple[int, ...]  # the row count of each dataframe drawn
+    table_rows: tuple[int, ...]  # the row count of each dataframe or table drawn
     metrics: tuple[str, ...]  # the value shown by each st.metric
     exceptions: tuple[str, ...]  # tracebacks shown on the page
     runs: int  # how many script runs the request took (2 after a switch_page or st.rerun)
@@ -370,8 +370,10 @@ def _collect_delta(fwd: ForwardMsg, page: _Collector) -> None:
         # Large frames come lazily, with their row count; small ones as one Arrow stream.
         lazy = proto.HasField("lazy_data")
         page.table_rows.append(int(proto.lazy_data.row_count) if lazy else _arrow_rows(bytes(proto.arrow_data.data)))
+    elif kind == "table":  # st.table: always one Arrow stream
+        page.table_rows.append(_arrow_rows(bytes(proto.arrow_data.data)))
     widget_id = getattr(proto, "id", "")
-    if isinstance(widget_id, str) and widget_id and kind not in ("plotly_chart", "dataframe"):
+    if isinstance(widget_id, str) and widget_id and kind not in ("plotly_chart", "dataframe", "table"):
         options = getattr(proto, "options", ())
         page.widgets[widget_id] = Widget(
             id=widget_id,

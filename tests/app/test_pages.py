@@ -15,13 +15,25 @@ from typing import Any, get_args
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from quiz.adaptive import next_step, progress
 from quiz.banks import DATA_DIR
+from quiz.describe import chance
 from quiz.i18n import strings
 from quiz.links import LinkErrorReason, encode_answers
 from quiz.model import Bank
-from quiz.scoring import QUESTIONS_PER_STEP, quiz_order, score_answers
+from quiz.result import person_result
+from quiz.scoring import score_answers
 from quiz.whatif import rank_what_if
-from tests.support.pages import markdown, no_exception, open_page, page, texts
+from tests.support.pages import (
+    answer_shown,
+    finish_quiz,
+    markdown,
+    no_exception,
+    open_page,
+    page,
+    shown_questions,
+    texts,
+)
 from tests.support.paths import ROOT
 from webapp.links import LINK_PARAM
 from webapp.routes import PageName
@@ -58,20 +70,28 @@ def untranslated(at: AppTest) -> list[str]:
     return sorted({m.group(0) for text in texts(at._tree) for m in UNTRANSLATED.finditer(text)})
 
 
-def step_ids(bank: Bank, step: int) -> list[str]:
-    """The question ids of a quiz step (0-based), in the order shown."""
-    first = step * QUESTIONS_PER_STEP
-    return [q.id for q in quiz_order(bank)[first : first + QUESTIONS_PER_STEP]]
+def step_ids(bank: Bank, answers: dict[str, int], step: int) -> list[str]:
+    """The question ids of the adaptive quiz's step (0-based) for someone answering `answers`,
+    in the order shown."""
+    given: dict[str, int] = {}
+    for _ in range(step):
+        given.update((q.id, answers[q.id]) for q in next_step(bank, given))
+    return [q.id for q in next_step(bank, given)]
 
 
 def question_radios(at: AppTest) -> list[str]:
-    return [r.key for r in at.radio if r.key and r.key.startswith("q_")]
+    return [f"q_{i}" for i in shown_questions(at)]
 
 
 def answer_step(at: AppTest, answers: dict[str, int]) -> None:
     """Set every question radio shown from `answers` (question id -> 1..5), without running."""
-    for key in question_radios(at):
-        at.radio(key=key).set_value(answers[key.removeprefix("q_")])
+    answer_shown(at, answers)
+
+
+def about_more(bank: Bank, answers: dict[str, int], steps: int) -> int:
+    """ "About N more" as the adaptive quiz says it after `steps` steps of these answers."""
+    given = {i: answers[i] for step in range(steps) for i in step_ids(bank, answers, step)}
+    return progress(bank, given).about_more
 
 
 def plotly_specs(at: AppTest) -> list[dict[str, Any]]:
@@ -147,7 +167,21 @@ def test_home_shows_title_and_start_button_that_opens_the_quiz(app_test: AppFact
     start.click().run()
     no_exception(at)
     assert at.title[0].value == EN.t("quiz.title")
-    assert question_radios(at) == [f"q_{i}" for i in step_ids(bank, 0)]
+    assert question_radios(at) == [f"q_{i}" for i in step_ids(bank, {}, 0)]
+
+
+def test_home_spells_out_cto_and_cpo(app_test: AppFactory) -> None:
+    for locale, words in {
+        "en-GB": ["Chief Technology Officer", "Chief Product Officer"],
+        "fr-FR": [
+            "directeur ou directrice technique",
+            "directeur ou directrice produit",
+        ],
+    }.items():
+        at = app_test()
+        at.context["locale"] = locale
+        at.run()
+        assert all(word in markdown(at) for word in words), markdown(at)
 
 
 def test_home_offers_to_resume_a_started_quiz(app_test: AppFactory, bank: Bank) -> None:
@@ -181,7 +215,7 @@ def quiz(app_test: AppFactory) -> AppTest:
 
 
 def test_next_with_unanswered_items_names_them_and_stays(quiz: AppTest, bank: Bank) -> None:
-    first = step_ids(bank, 0)
+    first = step_ids(bank, {}, 0)
     quiz.radio(key=f"q_{first[0]}").set_value(4)
     quiz.radio(key=f"q_{first[2]}").set_value(2)
     quiz.button(key="next").click().run()  # the step is a form: its choices travel with Next
@@ -206,20 +240,21 @@ def test_back_is_disabled_on_the_first_step(quiz: AppTest) -> None:
 
 
 def test_answering_a_step_and_next_moves_on(quiz: AppTest, bank: Bank, cto_answers: dict[str, int]) -> None:
-    assert question_radios(quiz) == [f"q_{i}" for i in step_ids(bank, 0)]
+    assert question_radios(quiz) == [f"q_{i}" for i in step_ids(bank, cto_answers, 0)]
     answer_step(quiz, cto_answers)
     quiz.button(key="next").click().run()
 
     no_exception(quiz)
     assert not quiz.error
     assert quiz.session_state["step"] == 1
-    assert question_radios(quiz) == [f"q_{i}" for i in step_ids(bank, 1)]
+    second = step_ids(bank, cto_answers, 1)
+    assert question_radios(quiz) == [f"q_{i}" for i in second]
     # Step 2 is numbered on from step 1 and starts unanswered.
-    assert quiz.radio(key=f"q_{step_ids(bank, 1)[0]}").label.startswith("6. ")
+    assert quiz.radio(key=f"q_{second[0]}").label.startswith("6. ")
     assert all(quiz.radio(key=k).value is None for k in question_radios(quiz))
-    steps = -(-len(bank.questions) // QUESTIONS_PER_STEP)
+    # Adaptive: the progress says how many were answered and about how many are still to come.
     assert quiz.get("progress")[0].proto.text == EN.t(
-        "quiz.progress", step=2, steps=steps, answered=QUESTIONS_PER_STEP, total=len(bank.questions)
+        "quiz.progress_adaptive", answered=5, more=about_more(bank, cto_answers, 1)
     )
 
 
@@ -227,31 +262,32 @@ def test_progress_counts_the_answers_just_given(quiz: AppTest, bank: Bank, cto_a
     """The progress line must count the answers of the run it is shown in: the step's choices
     arrive with its Next (a form), and the line drawn in that run counts them, even when Next
     refuses to move on because some are missing."""
-    first = step_ids(bank, 0)
+    first = step_ids(bank, cto_answers, 0)
     for question_id in first[:2]:
         quiz.radio(key=f"q_{question_id}").set_value(cto_answers[question_id])
     quiz.button(key="next").click().run()
-    steps = -(-len(bank.questions) // QUESTIONS_PER_STEP)
     assert quiz.get("progress")[0].proto.text == EN.t(
-        "quiz.progress", step=1, steps=steps, answered=2, total=len(bank.questions)
+        "quiz.progress_adaptive", answered=2, more=about_more(bank, cto_answers, 0) - 2
     )
 
 
 def test_back_keeps_the_answers(quiz: AppTest, bank: Bank, cto_answers: dict[str, int]) -> None:
     answer_step(quiz, cto_answers)
     quiz.button(key="next").click().run()
-    quiz.radio(key=f"q_{step_ids(bank, 1)[0]}").set_value(1)  # half-way through step 2
+    second = step_ids(bank, cto_answers, 1)
+    quiz.radio(key=f"q_{second[0]}").set_value(1)  # half-way through step 2
 
     quiz.button(key="back").click().run()  # Back sends the step's choices too
     no_exception(quiz)
     assert quiz.session_state["step"] == 0
     assert {k: quiz.radio(key=k).value for k in question_radios(quiz)} == {
-        f"q_{i}": cto_answers[i] for i in step_ids(bank, 0)
+        f"q_{i}": cto_answers[i] for i in step_ids(bank, cto_answers, 0)
     }
 
-    quiz.button(key="next").click().run()
-    assert quiz.radio(key=f"q_{step_ids(bank, 1)[0]}").value == 1
-    assert quiz.session_state["answers"][step_ids(bank, 1)[0]] == 1
+    quiz.button(key="next").click().run()  # back to the step asked, not a new one
+    assert question_radios(quiz) == [f"q_{i}" for i in second]
+    assert quiz.radio(key=f"q_{second[0]}").value == 1
+    assert quiz.session_state["answers"][second[0]] == 1
 
 
 def test_switching_language_mid_quiz_keeps_answers_and_step(
@@ -259,7 +295,7 @@ def test_switching_language_mid_quiz_keeps_answers_and_step(
 ) -> None:
     answer_step(quiz, cto_answers)
     quiz.button(key="next").click().run()
-    second = step_ids(bank, 1)
+    second = step_ids(bank, cto_answers, 1)
     quiz.radio(key=f"q_{second[0]}").set_value(5)
     quiz.radio(key=f"q_{second[1]}").set_value(2)
     # Sent with Next (which refuses to move on: three are missing). Choices not yet sent that
@@ -272,6 +308,7 @@ def test_switching_language_mid_quiz_keeps_answers_and_step(
     assert quiz.title[0].value == FR.t("quiz.title")
     assert quiz.session_state["step"] == 1
     assert quiz.session_state["answers"] == before
+    assert question_radios(quiz) == [f"q_{i}" for i in second]  # the step asked, not chosen anew
     assert quiz.radio(key=f"q_{second[0]}").label == f"6. {bank.question(second[0]).text('fr')}"
     assert quiz.radio(key=f"q_{second[0]}").value == 5
     assert quiz.radio(key=f"q_{second[1]}").value == 2
@@ -282,43 +319,37 @@ def test_switching_language_mid_quiz_keeps_answers_and_step(
 
     quiz.button(key="back").click().run()
     assert {k: quiz.radio(key=k).value for k in question_radios(quiz)} == {
-        f"q_{i}": cto_answers[i] for i in step_ids(bank, 0)
+        f"q_{i}": cto_answers[i] for i in step_ids(bank, cto_answers, 0)
     }
 
 
-def test_finishing_every_step_reaches_the_results(quiz: AppTest, bank: Bank, cto_answers: dict[str, int]) -> None:
-    steps = -(-len(bank.questions) // QUESTIONS_PER_STEP)
-    for step in range(steps):
-        assert quiz.session_state["step"] == step
-        assert question_radios(quiz) == [f"q_{i}" for i in step_ids(bank, step)]
-        answer_step(quiz, cto_answers)
-        last = step == steps - 1
-        assert quiz.button(key="next").label == EN.t("quiz.finish" if last else "quiz.next")
-        quiz.button(key="next").click().run()
-        no_exception(quiz)
-        assert not quiz.error
+def test_the_adaptive_quiz_reaches_the_results_once_it_is_sure(
+    quiz: AppTest, bank: Bank, cto_answers: dict[str, int]
+) -> None:
+    asked = finish_quiz(quiz, cto_answers)
 
     assert quiz.title[0].value == EN.t("results.title")
-    assert quiz.session_state["answers"] == cto_answers
+    answered = [i for step in asked for i in step]
+    assert len(answered) < len(bank.questions)  # it stopped before the end: sure enough
+    assert quiz.session_state["answers"] == {i: cto_answers[i] for i in answered}
+    assert progress(bank, quiz.session_state["answers"]).reason == "sure"
     assert bank.role("cto").name("en") in quiz.subheader[0].value
 
 
-def test_finish_checks_the_whole_quiz(app_test: AppFactory, bank: Bank, cto_answers: dict[str, int]) -> None:
-    """On the last step, Finish names any unanswered item of the whole quiz, not only the step's."""
-    steps = -(-len(bank.questions) // QUESTIONS_PER_STEP)
-    answers = dict(cto_answers)
-    del answers[quiz_order(bank)[2].id]  # number 3, on step 1
-    at = app_test()
-    at.context["locale"] = "en-GB"
-    at.session_state["answers"] = answers
-    at.session_state["step"] = steps - 1
-    open_page(at, "quiz")
-    at.button(key="next").click().run()
-    no_exception(at)
-    assert [e.value for e in at.error] == [EN.t("quiz.missing", numbers="3")]
-    assert at.title[0].value == EN.t("quiz.title")
+def test_answering_every_statement_asks_the_whole_bank(quiz: AppTest, bank: Bank, cto_answers: dict[str, int]) -> None:
+    quiz.toggle(key="every_toggle").set_value(True).run()
+    no_exception(quiz)
+    assert quiz.session_state["every_statement"] is True
+    steps = -(-len(bank.questions) // 5)
+    assert quiz.get("progress")[0].proto.text == EN.t(
+        "quiz.progress", step=1, steps=steps, answered=0, total=len(bank.questions)
+    )
+    finish_quiz(quiz, cto_answers)
+    assert quiz.title[0].value == EN.t("results.title")
+    assert quiz.session_state["answers"] == cto_answers
 
 
+# ---------------------------------------------------------------------------------------------
 # ---------------------------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------------------------
@@ -363,12 +394,19 @@ def test_results_show_top_match_radar_ranking_and_explanation(
     theta = [label.replace("<br>", " ") for label in traces[-1]["theta"]]  # long labels may wrap
     assert theta == [*(d.name("en") for d in bank.dimensions), bank.dimensions[0].name("en")]  # closed
 
-    ranking = next(df.value for df in at.dataframe if EN.t("results.col_rank") in df.value.columns)
+    # Most likely first (not by match): each role with its level, and its chance in the
+    # headline's words.
+    ranking = next(table.value for table in at.table if EN.t("results.col_rank") in table.value.columns)
+    expected = person_result(bank, cto_answers).ranking.matches
+    roles = [bank.role(m.role_id) for m in expected]
     assert len(ranking) == len(bank.roles)
-    assert ranking[EN.t("results.col_role")].iloc[0] == cto
-    assert list(ranking[EN.t("results.col_rank")]) == list(range(1, len(bank.roles) + 1))
-    matches = list(ranking[EN.t("results.col_match")])
-    assert matches == sorted(matches, reverse=True)
+    assert ranking[EN.t("results.col_role")].iloc[0].startswith(cto)
+    assert list(ranking[EN.t("results.col_role")]) == [f"{r.name('en')} · *{EN.t('level.' + r.level)}*" for r in roles]
+    assert list(ranking[EN.t("results.col_rank")]) == [str(rank) for rank in range(1, len(bank.roles) + 1)]
+    assert list(ranking[EN.t("results.col_chance")]) == [chance(m.probability or 0.0, EN) for m in expected]
+    assert chance(expected[0].probability or 0.0, EN) in at.subheader[0].value  # as the headline rounds it
+    matches = [int(value) for value in ranking[EN.t("results.col_score")]]
+    assert matches == [round(m.match) for m in expected]
 
     text = markdown(at)
     assert EN.t("results.ranking") in text
@@ -405,7 +443,7 @@ def test_results_with_all_neutral_answers_warn_instead_of_ranking(app_test: AppF
     at = results_with(app_test, {q.id: 3 for q in bank.questions})
     assert [w.value for w in at.warning] == [EN.t("results.flat_same_answers")]
     assert not at.subheader  # no top match
-    assert not any(EN.t("results.col_rank") in df.value.columns for df in at.dataframe)
+    assert not any(EN.t("results.col_rank") in table.value.columns for table in at.table)
     assert EN.t("results.ranking") not in markdown(at)
     assert at.button(key="retake") and at.button(key="explore_roles")
 
@@ -604,16 +642,19 @@ def test_a_result_link_loads_the_answers_and_shows_the_result(
 def test_a_continue_link_resumes_at_the_first_unfinished_step(
     app_test: AppFactory, bank: Bank, cto_answers: dict[str, int]
 ) -> None:
-    half = {q.id: cto_answers[q.id] for q in quiz_order(bank)[:12]}
+    """The link carries which statements were answered; the adaptive quiz, replayed, gives the
+    steps they were asked in, and the quiz opens at the one left half answered."""
+    third_step = step_ids(bank, cto_answers, 2)
+    given = [*step_ids(bank, cto_answers, 0), *step_ids(bank, cto_answers, 1), *third_step[:2]]
     at = app_test()
     at.context["locale"] = "en-GB"
-    at.query_params[LINK_PARAM] = encode_answers(bank, half)
+    at.query_params[LINK_PARAM] = encode_answers(bank, {i: cto_answers[i] for i in given})
     open_page(at, "quiz")
     no_exception(at)
     assert at.session_state["step"] == 2
-    third_step = quiz_order(bank)[10:15]
-    assert question_radios(at) == [f"q_{q.id}" for q in third_step]
-    assert [at.radio(key=f"q_{q.id}").value for q in third_step[:2]] == [cto_answers[q.id] for q in third_step[:2]]
+    assert question_radios(at) == [f"q_{i}" for i in third_step]
+    assert [at.radio(key=f"q_{i}").value for i in third_step] == [cto_answers[i] for i in third_step[:2]] + [None] * 3
+    assert at.radio(key=f"q_{third_step[0]}").label.startswith("11. ")
 
 
 @pytest.mark.parametrize("token", ["garbage!!", "AAAA", ""])

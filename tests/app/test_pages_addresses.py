@@ -52,10 +52,11 @@ def written(bank: Bank, cto_answers: dict[str, int], live: CoachSession, closed:
         "name": ["Ana", ""],
         "code": [live.code, live.display_code.lower()],
         "compare": ["cto,cpo", "digital_pm,marketing_pm"],
+        "every": ["1", "0"],
     }
 
 
-PARAMS = ("answers", "group", "seat", "name", "code", "compare")
+PARAMS = ("answers", "group", "seat", "name", "code", "compare", "every")
 
 
 @pytest.mark.parametrize("param", PARAMS)

@@ -132,8 +132,8 @@ def test_a_coach_runs_a_session_from_creation_to_deletion(
     coach.get_by_role("tab", name=EN.t("dashboard.tab_people")).click()
     for row, (pseudonym, role_id) in enumerate(PEOPLE.items()):
         open_participant(coach, row, pseudonym)
-        best = EN.t("dashboard.best", role=bank.role(role_id).name("en"), match="")
-        expect(coach.get_by_text(best.removesuffix("/100")).first).to_be_visible()
+        best = EN.t("results.most_likely", role=bank.role(role_id).name("en"), chance="").removesuffix(" ()")
+        expect(coach.get_by_text(best).first).to_be_visible()
     shot(coach, screenshots, "group-dashboard-person")
 
     # Answers from a paper form: two rows scored and added, one rejected with its line.
@@ -163,7 +163,11 @@ def test_a_coach_runs_a_session_from_creation_to_deletion(
     exported = pd.read_csv(
         io.BytesIO(download(coach, button(coach, "export_csv"))), encoding=CSV_ENCODING, keep_default_na=False
     )
-    workbook = pd.read_excel(io.BytesIO(download(coach, button(coach, "export_xlsx"))), sheet_name=0)
+    excel = download(coach, button(coach, "export_xlsx"))
+    workbook = pd.read_excel(io.BytesIO(excel), sheet_name=0)
+    sheet = pd.read_excel(io.BytesIO(excel), sheet_name="reliability", header=None)
+    assert sheet.iloc[0, 0] == "dimensions"
+    assert sheet.iloc[2 : 2 + len(bank.dimension_ids), 0].tolist() == list(bank.dimension_ids)
     for table in (exported, workbook):
         assert len(table) == 5
         for dimension in bank.dimension_ids:

@@ -23,11 +23,13 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
 
+from quiz.describe import chance
 from quiz.explain import name_in_sentence
 from quiz.i18n import Strings, strings
-from quiz.links import encode_answers
+from quiz.links import decode_answers, encode_answers
 from quiz.model import Bank, Question
-from quiz.scoring import quiz_order, quiz_steps
+from quiz.result import person_result
+from quiz.scoring import quiz_order
 from tests.support.browser import (
     DESKTOP,
     PHONE,
@@ -35,6 +37,7 @@ from tests.support.browser import (
     answer_step,
     button,
     download,
+    focused,
     horizontal_overflow,
     idle,
     most_likely_pattern,
@@ -44,6 +47,7 @@ from tests.support.browser import (
     question_radios,
     radio_input,
     shot,
+    shown_ids,
     tab_until,
     take_quiz,
     top_match,
@@ -134,17 +138,24 @@ def test_report_download_and_result_link_in_a_fresh_french_session(
     screenshots: Path,
 ) -> None:
     page = finished.results()
-    role, match = top_match(page, EN)
+    role, english_chance = top_match(page, EN)
     assert role == bank.role("cto").name("en")
 
     report = download(page, button(page, "download_report"))
     check_report(report, role, "browser-report-en.pdf")
 
-    # The result link: this page's address with the answers' code.
+    # The result link: this page's address with the code of the answers given (the adaptive
+    # quiz may stop before the last statement: those it asked, each as the person answered it).
     link = page.locator('[data-testid="stCode"]').filter(has_text="?answers=")
     expect(link).to_have_count(1)
     url = link.inner_text().strip()
-    assert url == f"{app_url}/results?answers={encode_answers(bank, cto_answers)}"
+    given = decode_answers(bank, url.partition("?answers=")[2])
+    assert given and given == {question: cto_answers[question] for question in given}
+    assert url == f"{app_url}/results?answers={encode_answers(bank, given)}"
+    # The chance in each language's words, rounded the same way (the domain says which).
+    result = person_result(bank, given)
+    probability = result.most_likely.probability or 0.0
+    assert english_chance == chance(probability, EN)
     english = matches_rows(my_data(page, EN, "matches.csv"))
 
     # A fresh session, in French: the same ranking, named in French.
@@ -152,15 +163,20 @@ def test_report_download_and_result_link_in_a_fresh_french_session(
     other = new_context("fr-FR").new_page()
     other.goto(url)
     expect(other.locator("h1").first).to_have_text(fr.t("results.title"))
-    assert top_match(other, fr) == (bank.role("cto").name("fr"), match)
+    assert top_match(other, fr) == (bank.role("cto").name("fr"), chance(probability, fr))
     assert other.locator('[data-testid="stException"]').count() == 0
     french = matches_rows(my_data(other, fr, "matches.csv"))
     shot(other, screenshots, "keep-result-link-fr")
 
     def same_language_free(rows: list[dict[str, str]]) -> list[tuple[str, ...]]:
-        return [(r["rank"], r["role_id"], r["match"], r["tied_with_top"]) for r in rows]
+        return [(r["rank"], r["role_id"], r["match"], r["probability"], r["tied_with_top"]) for r in rows]
 
     assert len(english) == len(bank.roles)
+    # My data holds each role's chance and whether it is too close to call, as the page ranks them.
+    expected = result.ranking.matches
+    assert [r["role_id"] for r in english] == [m.role_id for m in expected]
+    assert all(r["probability"] != "" for r in english)
+    assert [r["tied_with_top"] for r in english] == ["true" if m.tied_with_top else "false" for m in expected]
     assert same_language_free(french) == same_language_free(english)
     assert [r["role"] for r in french] == [bank.role(r["role_id"]).name("fr") for r in french]
     assert [r["role"] for r in english] == [bank.role(r["role_id"]).name("en") for r in english]
@@ -184,45 +200,46 @@ def test_a_half_finished_quiz_resumes_from_its_link(
     cto_answers: dict[str, int],
     screenshots: Path,
 ) -> None:
-    steps = quiz_steps(bank)
-    step_two, step_three = steps[1], steps[2]
-    given = [*steps[0], *step_two, *step_three[:2]]
-    partial = {q.id: cto_answers[q.id] for q in given}
-
     page = open_app(new_context("en-GB"), app_url)
     button(page, "start").click()
-    for shown in steps[:2]:
-        answer_step(page, shown, cto_answers)
+    steps: list[list[str]] = []
+    for _ in range(2):  # two whole steps, whatever the adaptive quiz asks
+        steps.append(answer_step(page, None, cto_answers, bank=bank))
         button(page, "next").click()
-    answer_step(page, step_three[:2], cto_answers)
+        expect(page.locator(f".st-key-q_{steps[-1][0]}")).to_have_count(0)
+    step_three = shown_ids(page)
+    given = [*steps[0], *steps[1], *step_three[:2]]
+    partial = {qid: cto_answers[qid] for qid in given}
+    by_id = {q.id: q for q in bank.questions}
+    answer_step(page, [by_id[qid] for qid in step_three[:2]], cto_answers)
     button(page, "next").click()  # sends the two choices (and names the three still missing)
-    progress = EN.t("quiz.progress", step=3, steps=len(steps), answered=len(given), total=len(bank.questions))
-    expect(page.get_by_text(progress)).to_be_visible()
+    answered = re.compile(re.escape(EN.t("quiz.progress_adaptive", answered=len(given), more="§")).split("§")[0])
+    expect(page.get_by_text(answered)).to_be_visible()
 
     page.locator('[data-testid="stExpander"] summary').filter(has_text=EN.t("links.continue_later")).click()
     code = page.locator('[data-testid="stCode"]').filter(has_text="?answers=")
-    expect(code).to_have_text(f"{app_url}/quiz?answers={encode_answers(bank, partial)}")
+    expect(code).to_contain_text(f"{app_url}/quiz?answers={encode_answers(bank, partial)}")
     url = code.inner_text().strip()
     shot(page, screenshots, "keep-continue-later")
 
     other = new_context("en-GB").new_page()
     other.goto(url)
-    assert step_three[0].id == quiz_order(bank)[10].id
-    expect(other.locator(f".st-key-q_{step_three[0].id}")).to_be_visible()
+    expect(other.locator(f".st-key-q_{step_three[0]}")).to_be_visible()
     expect(question_radios(other)).to_have_count(len(step_three))
-    expect(other.get_by_text(progress)).to_be_visible()
-    for question in step_three:
-        checked = other.locator(f".st-key-q_{question.id} input[type=radio]:checked")
-        if question.id in partial:
-            expect(radio_input(other, question, partial[question.id])).to_be_checked()
+    expect(other.get_by_text(answered)).to_be_visible()
+    for question_id in step_three:
+        checked = other.locator(f".st-key-q_{question_id} input[type=radio]:checked")
+        if question_id in partial:
+            expect(radio_input(other, by_id[question_id], partial[question_id])).to_be_checked()
         else:
             expect(checked).to_have_count(0)
     shot(other, screenshots, "keep-resumed")
 
+    idle(other)
     button(other, "back").click()
-    expect(other.locator(f".st-key-q_{step_two[0].id}")).to_be_visible()
-    for question in step_two:
-        expect(radio_input(other, question, partial[question.id])).to_be_checked()
+    expect(other.locator(f".st-key-q_{steps[1][0]}")).to_be_visible()
+    for question_id in steps[1]:
+        expect(radio_input(other, by_id[question_id], partial[question_id])).to_be_checked()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,22 +373,30 @@ def test_keyboard_only_from_home_to_the_report(
     page.keyboard.press("Enter")
     expect(page.locator("h1").first).to_have_text(EN.t("quiz.title"))
 
-    steps = quiz_steps(bank)
-    for number, shown in enumerate(steps):
+    by_id = {q.id: q for q in bank.questions}
+    forward = (EN.t("quiz.next"), EN.t("quiz.finish"))
+    for _ in range(len(bank.questions)):  # at most one step per statement
+        idle(page)
+        if page.locator("h1").first.inner_text() == EN.t("results.title"):
+            break
+        shown = [by_id[qid] for qid in shown_ids(page)]
         expect(page.locator(f".st-key-q_{shown[0].id}")).to_be_visible()
         for question in shown:
-            # Tab into the group (its first option when nothing is chosen), Space picks it,
-            # each ArrowRight moves the choice one point up the scale.
+            # Into the group (after Next the focus is already on the step's first statement;
+            # else Tab to it: its first option when nothing is chosen), Space picks it, each
+            # ArrowRight moves the choice one point up the scale.
             idle(page)
-            tab_until(page, in_question(page, question))
+            if not in_question(page, question)(focused(page)):
+                tab_until(page, in_question(page, question))
             page.keyboard.press("Space")
             expect(radio_input(page, question, 1)).to_be_checked()
             for _ in range(cto_answers[question.id] - 1):
                 idle(page)
                 page.keyboard.press("ArrowRight")
             expect(radio_input(page, question, cto_answers[question.id])).to_be_checked()
-        tab_until(page, on_button(EN.t("quiz.finish" if number == len(steps) - 1 else "quiz.next")))
+        tab_until(page, lambda f: f.startswith("BUTTON|") and any(label in f for label in forward))
         page.keyboard.press("Enter")
+        expect(page.locator(f".st-key-q_{shown[0].id}")).to_have_count(0)
 
     expect(page.locator("h1").first).to_have_text(EN.t("results.title"))
     role, _ = top_match(page, EN)
@@ -400,7 +425,7 @@ def test_phone_takes_the_quiz_by_tapping_and_gets_the_report(
     role, _ = top_match(page, EN)
     assert role == bank.role("cto").name("en")
     # The whole page, its widest parts included, before measuring it.
-    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+    expect(page.locator('[data-testid="stTableStyledTable"] td').first).to_be_visible()  # the ranking
     expect(page.locator('[data-testid="stPlotlyChart"] svg.main-svg').first).to_be_visible()
     expect(button(page, "explore_roles")).to_be_visible()
     width, offenders = horizontal_overflow(page)

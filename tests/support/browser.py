@@ -12,7 +12,6 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from quiz.i18n import Strings
 from quiz.model import Bank, Question
-from quiz.scoring import quiz_steps
 
 TIMEOUT_MS = 20_000  # the first run of a fresh server imports pandas and plotly
 LOCALES = {"fr-FR": "fr", "en-GB": "en"}
@@ -128,8 +127,29 @@ def radio_input(page: Page, question: Question, answer: int) -> Locator:
     return page.locator(f".st-key-q_{question.id} input[type=radio]").nth(answer - 1)
 
 
-def answer_step(page: Page, shown: Sequence[Question], answers: Mapping[str, int], tap: bool = False) -> None:
-    """Click (or tap) the given answers of the step on screen, each checked before the next."""
+def shown_ids(page: Page) -> list[str]:
+    """The question ids of the step on screen, in the order shown (from the widgets' keys)."""
+    found = []
+    for classes in question_radios(page).evaluate_all("(els) => els.map((el) => el.className)"):
+        key = next(c for c in str(classes).split() if c.startswith("st-key-q_"))
+        found.append(key.removeprefix("st-key-q_"))
+    return found
+
+
+def answer_step(
+    page: Page,
+    shown: Sequence[Question] | None,
+    answers: Mapping[str, int],
+    tap: bool = False,
+    bank: Bank | None = None,
+) -> list[str]:
+    """Click (or tap) the answers of the step on screen, each checked before the next: the
+    given statements, or (`shown` None, with the bank) whatever the step shows. Returns their ids."""
+    if shown is None:
+        assert bank is not None, "answering whatever is shown needs the bank"
+        expect(question_radios(page).first).to_be_visible()
+        idle(page)
+        shown = [bank.question(i) for i in shown_ids(page)]
     expect(page.locator(f".st-key-q_{shown[0].id}")).to_be_visible()
     for question in shown:
         idle(page)
@@ -139,17 +159,33 @@ def answer_step(page: Page, shown: Sequence[Question], answers: Mapping[str, int
         else:
             choice.click()
         expect(radio_input(page, question, answers[question.id])).to_be_checked()
+    return [q.id for q in shown]
 
 
-def take_quiz(page: Page, bank: Bank, answers: Mapping[str, int], t: Strings, tap: bool = False) -> None:
-    """From the first step of the quiz to the results page."""
-    for shown in quiz_steps(bank):
-        answer_step(page, shown, answers, tap)
+def take_quiz(
+    page: Page, bank: Bank, answers: Mapping[str, int], t: Strings, tap: bool = False, limit: int = 20
+) -> list[list[str]]:
+    """From the quiz step on screen to the results page, answering from `answers` whatever
+    each step shows (the adaptive quiz picks them); returns the steps asked."""
+    asked: list[list[str]] = []
+    results = page.locator("h1").first
+    while True:
+        expect(page.locator("h1").first).to_have_text(
+            re.compile(f"^({re.escape(t.t('quiz.title'))}|{re.escape(t.t('results.title'))})$")
+        )
+        idle(page)
+        if results.inner_text() == t.t("results.title"):
+            return asked
+        assert len(asked) < limit, f"the quiz never ended: {asked}"
+        before = shown_ids(page)
+        asked.append(answer_step(page, None, answers, tap, bank))
+        target = button(page, "next")
         if tap:
-            button(page, "next").tap()
+            target.tap()
         else:
-            button(page, "next").click()
-    expect(page.locator("h1").first).to_have_text(t.t("results.title"))
+            target.click()
+        # Wait for the next step (other statements) or the results page.
+        expect(page.locator(f".st-key-q_{before[0]}")).to_have_count(0)
 
 
 def most_likely_pattern(t: Strings, named: bool = True) -> re.Pattern[str]:

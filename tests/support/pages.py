@@ -3,7 +3,7 @@ read every text a person can see."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pandas as pd
@@ -50,3 +50,30 @@ def texts(node: Any) -> Iterator[str]:
 
 def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
+
+
+def shown_questions(at: AppTest) -> list[str]:
+    """The question ids of the quiz step on screen, in the order shown."""
+    return [r.key.removeprefix("q_") for r in at.radio if r.key and r.key.startswith("q_")]
+
+
+def answer_shown(at: AppTest, answers: Mapping[str, int]) -> list[str]:
+    """Set every statement on screen from `answers` (question id -> 1..5), without running;
+    returns their ids. The adaptive quiz picks the statements: answer whatever it shows."""
+    shown = shown_questions(at)
+    for question_id in shown:
+        at.radio(key=f"q_{question_id}").set_value(answers[question_id])
+    return shown
+
+
+def finish_quiz(at: AppTest, answers: Mapping[str, int], limit: int = 20) -> list[list[str]]:
+    """From the quiz step on screen to the results page, answering from `answers` whatever
+    each step shows; returns the steps asked."""
+    asked: list[list[str]] = []
+    while shown_questions(at):
+        assert len(asked) < limit, f"the quiz never ended: {asked}"
+        asked.append(answer_shown(at, answers))
+        at.button(key="next").click().run()
+        no_exception(at)
+        assert not at.error, [e.value for e in at.error]
+    return asked

@@ -166,8 +166,11 @@ class TestWhySentence:
 
         joined = f"expertise technique {text.t('explain.and')} leadership et vision"
         cto = BANK.role("cto").name("fr")
-        assert sentence.startswith(f"Ton profil rejoint celui de {cto} surtout sur : {joined}.")
-        assert sentence.lower().endswith(" le plus grand écart porte sur ux et design (toi : 75, métier : 35).")
+        # French typography: a no-break space before the colon.
+        assert sentence.startswith(f"Ton profil rejoint celui de {cto} surtout sur\u00a0: {joined}.")
+        assert sentence.lower().endswith(
+            " le plus grand écart porte sur ux et design (toi\u00a0: 75, métier\u00a0: 35)."
+        )
 
     @pytest.mark.parametrize("lang", ["en", "fr"])
     def test_it_names_at_most_the_two_first_strengths(self, lang: Lang) -> None:

@@ -196,7 +196,7 @@ class TestSessionExports:
         data = session_xlsx(bank, people, "fr", T0)
 
         back = pd.read_excel(io.BytesIO(data), sheet_name=None)
-        assert set(back) == {"participants", "questions", "about"}
+        assert set(back) == {"participants", "questions", "reliability", "about"}
         expected = group_frame(bank, people)
         for dimension in bank.dimension_ids:
             assert back["participants"][dimension].tolist() == pytest.approx(expected[dimension].tolist())

@@ -4,6 +4,7 @@ for exists."""
 from __future__ import annotations
 
 import ast
+import re
 import string
 import tomllib
 from pathlib import Path
@@ -19,6 +20,7 @@ from quiz.model import FAMILIES, LEVELS, SECTIONS
 from quiz.result import FLAT_REASONS
 from quiz.scoring import SCALE
 from quiz.sessions import JoinErrorReason, SecretErrorReason
+from quiz.typography import french_problems
 from tests.support.paths import ROOT
 
 # Every file that can show a string: the entry point, the Streamlit side and the domain.
@@ -174,3 +176,23 @@ class TestPickLanguage:
         self, locale: str | None, expected: str
     ) -> None:
         assert pick_language(locale) == expected
+
+
+# An icon shortcode such as ":material/group:" is markup, not French punctuation.
+ICON = re.compile(r":material/[a-z_]+:")
+
+
+class TestFrenchTypography:
+    def test_every_french_ui_string_follows_french_typography(self) -> None:
+        # A no-break space before : ; ? ! and inside « », no anglicisms such as "vs": the same
+        # rules as the banks (quiz.typography), for every string the app, the PDF and the
+        # exports show in French.
+        problems = {
+            key: [f"{p.rule}: {p.excerpt!r}" for p in french_problems(ICON.sub("", text))]
+            for key, text in strings("fr").table.items()
+        }
+
+        assert {key: found for key, found in problems.items() if found} == {}
+
+    def test_the_check_does_see_a_missing_no_break_space(self) -> None:
+        assert [p.rule for p in french_problems("Et si ?")] == ["space_before"]

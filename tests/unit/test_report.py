@@ -98,9 +98,10 @@ class TestCtoReport:
     def test_it_has_the_title_the_date_and_the_bank_version(self, cto_text: str, bank: Bank, lang: Lang) -> None:
         t = strings(lang)
 
-        assert t.t("report.title") in cto_text
-        assert t.t("report.date", date=format_date(CREATED, t)) in cto_text
-        assert t.t("report.version", version=bank.version) in cto_text
+        # The PDF's text layer gives a no-break space back as a space: compare the words.
+        assert normalised(t.t("report.title")) in cto_text
+        assert normalised(t.t("report.date", date=format_date(CREATED, t))) in cto_text
+        assert normalised(t.t("report.version", version=bank.version)) in cto_text
 
     def test_it_names_the_most_likely_role_with_its_chance(
         self, cto_text: str, bank: Bank, cto_answers: dict[str, int], lang: Lang

@@ -1,11 +1,18 @@
 """A coach's dashboard: who finished (live), the group's top matches and profile, each
-participant's result, two roles compared for the group, exports, import, close and delete.
+participant's result, two roles compared for the group, how reliable the quiz was for the group,
+exports, import, close and delete.
 
 Reachable only from the Coach page, after the coach secret (or the coach's login) opened the
 session in this browser session.
+
+The live part refreshes every 5 seconds with one database read; the group's figures (200
+people's Monte Carlo, the reliability report) are computed once per set of results and bank
+(`group_view`), since a stored result never changes: a refresh with nobody new recomputes nothing.
 """
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NoReturn
 
@@ -13,7 +20,8 @@ import pandas as pd
 import streamlit as st
 
 from quiz.charts import counts_figure, group_radar_figure
-from quiz.describe import headline
+from quiz.describe import headline, percent
+from quiz.explain import join_names
 from quiz.export import CSV_ENCODING, session_csv, session_xlsx
 from quiz.group import (
     FLAT,
@@ -21,13 +29,14 @@ from quiz.group import (
     compare_roles,
     group_frame,
     group_profile,
-    participant_result,
+    group_reliability,
     split_scorable,
     top_match_counts,
 )
-from quiz.i18n import strings
+from quiz.i18n import Strings, strings
 from quiz.imports import ImportFileError, read_import
-from quiz.model import LANGUAGES
+from quiz.model import LANGUAGES, Bank, Lang
+from quiz.reliability import READINGS, Figure, ReliabilityReport, Undetermined, interpret, word_key
 from quiz.scoring import SCALE
 from quiz.sessions import NotFoundError, StorageError
 from webapp import login, resources, routes, state
@@ -82,6 +91,35 @@ st.markdown(f"**{t.t('dashboard.code', code=session.display_code)}** · {status}
 st.code(routes.page_url("join", {"code": session.code}), language=None, wrap_lines=True)
 
 
+# Groups kept computed per process: a few sessions' latest results, each a few hundred KB.
+GROUPS_KEPT = 16
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """What the live part shows, computed once per set of results: `frame` is
+    `quiz.group.group_frame` (shared by every browser session showing this group: read, never
+    changed) and `reliability` the group's reliability report, in the same order."""
+
+    frame: pd.DataFrame
+    reliability: ReliabilityReport
+
+
+@st.cache_resource(show_spinner=False, max_entries=GROUPS_KEPT)
+def group_view(
+    version: str, database: str, submission_ids: tuple[int, ...], _bank: Bank, _everyone: tuple[Participant, ...]
+) -> GroupView:
+    """The group's figures, keyed by the bank's version, the database and the ids of the stored
+    results: a stored result's answers never change, so the same ids mean the same figures. A new
+    result, a withdrawal or an import makes a new key. `_bank` and `_everyone` are not hashed."""
+    return GroupView(group_frame(_bank, _everyone), group_reliability(_bank, _everyone))
+
+
+def view_of(everyone: Sequence[Participant]) -> GroupView:
+    database = store().engine.url.render_as_string(hide_password=True)
+    return group_view(bank.version, database, tuple(p.id for p in everyone), bank, tuple(everyone))
+
+
 def participants() -> list[Participant]:
     """The results that can be scored with the current questions (see `stale`)."""
     return split_scorable(bank, stored())[0]
@@ -129,11 +167,21 @@ def overview(frame: pd.DataFrame) -> None:
 
 
 def people(frame: pd.DataFrame, everyone: list[Participant]) -> None:
+    ranked = [not flat for flat in frame["flat"]]
     shown = pd.DataFrame(
         {
             t.t("dashboard.col_name"): frame["name"],
-            t.t("dashboard.col_top"): [name_of(r) for r in frame["top_1"]],
-            t.t("dashboard.col_match"): frame["top_1_match"],
+            t.t("dashboard.col_top"): [
+                name_of(r) if ok else t.t("dashboard.flat") for r, ok in zip(frame["top_1"], ranked, strict=True)
+            ],
+            t.t("dashboard.col_chance"): [
+                percent(p, t) if ok else "" for p, ok in zip(frame["top_1_probability"], ranked, strict=True)
+            ],
+            t.t("dashboard.col_close"): [
+                ", ".join(name_of(r) for r in tied.split("|")[1:]) if ok else ""
+                for tied, ok in zip(frame["tied_roles"], ranked, strict=True)
+            ],
+            t.t("dashboard.col_match"): [m if ok else None for m, ok in zip(frame["top_1_match"], ranked, strict=True)],
             **{bank.dimension(d).name(lang): frame[d] for d in bank.dimension_ids},
             t.t("dashboard.col_when"): [p.submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") for p in everyone],
         }
@@ -154,21 +202,26 @@ def people(frame: pd.DataFrame, everyone: list[Participant]) -> None:
     if not rows or rows[0] >= len(everyone):
         return
     person = everyone[rows[0]]
-    result = participant_result(bank, person)  # scorable: `everyone` holds only those
+    result = resources.result(person.answers)  # scorable: `everyone` holds only those
     scores, ranking = result.scores, result.ranking
     st.markdown(f"#### {t.t('dashboard.person', name=plain(frame['name'].iloc[rows[0]]))}")
     if ranking.flat:
         st.warning(t.t(f"results.flat_{ranking.flat}"))
     else:
-        top = bank.role(ranking.top.role_id)
-        st.write(t.t("dashboard.best", role=top.name(lang), match=round(ranking.top.match)))
-        st.write(headline(bank, result, t).why)
+        said = headline(bank, result, t)
+        st.markdown(f"**{said.best}** · {round(ranking.top.match)}/100")
+        for sentence in (said.ties, said.surer, said.why):
+            if sentence:
+                st.write(sentence)
     radar(bank, [] if ranking.flat else [ranking.top.role_id], scores, key="person_radar")
+    close = len(ranking.tied_top) > 1 and not ranking.flat
     st.dataframe(
         pd.DataFrame(
             {
                 t.t("results.col_role"): [name_of(m.role_id) for m in ranking.matches],
                 t.t("results.col_match"): [round(m.match, 1) for m in ranking.matches],
+                t.t("results.col_probability"): [percent(m.probability or 0.0, t) for m in ranking.matches],
+                t.t("results.col_close"): ["=" if close and m.tied_with_top else "" for m in ranking.matches],
             }
         ),
         hide_index=True,
@@ -217,6 +270,118 @@ def compare(frame: pd.DataFrame) -> None:
     )
 
 
+def figure(value: Figure, digits: int, words: Strings) -> str:
+    """A reliability figure as the tab shows it, with the language's decimal sign; "" for none."""
+    if isinstance(value, Undetermined):
+        return ""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if words.lang == "fr" else text
+
+
+def words(r: Strings, kind: str, code: str) -> str:
+    """The plain words of a reliability code (`quiz.reliability.word_key`)."""
+    return r.t(word_key(kind, code))
+
+
+def why_blank(*values: Figure) -> str | None:
+    return next((v.reason for v in values if isinstance(v, Undetermined)), None)
+
+
+def reliability(report: ReliabilityReport, names: Sequence[str], language: Lang) -> None:
+    """The Reliability tab, in the session's language: per dimension in plain words, what that
+    means for reading the group's results, the statements to look at, and the participants whose
+    answers to read with care (the coach alone sees this page)."""
+    r = strings(language)
+    st.caption(r.t("reliability.intro"))
+    st.markdown(f"#### {r.t('reliability.dimensions')}")
+    readings: dict[str, list[str]] = {}
+    rows = []
+    for d in report.dimensions:
+        verdict = interpret(d)
+        name = bank.dimension(d.dimension).name(language)
+        readings.setdefault(verdict.reading, []).append(name)
+        blank = why_blank(d.alpha, d.omega, d.sem)
+        interval = (
+            f"{figure(d.alpha_low, 2, r)} – {figure(d.alpha_high, 2, r)}"
+            if isinstance(d.alpha_low, float) and isinstance(d.alpha_high, float)
+            else ""
+        )
+        rows.append(
+            {
+                r.t("reliability.col_dimension"): name,
+                r.t("reliability.col_level"): words(r, "level", verdict.level),
+                r.t("reliability.col_sure"): "" if verdict.reason else words(r, "level", verdict.sure_level),
+                r.t("reliability.col_alpha"): figure(d.alpha, 2, r),
+                r.t("reliability.col_interval"): interval,
+                r.t("reliability.col_omega"): figure(d.omega, 2, r),
+                r.t("reliability.col_sem"): figure(d.sem, 1, r),
+                r.t("reliability.col_people"): d.n,
+                r.t("reliability.col_reason"): words(r, "reason", blank) if blank else "",
+            }
+        )
+    table = pd.DataFrame(rows)
+    if not table[r.t("reliability.col_reason")].any():  # every figure given: no column of blanks
+        table = table.drop(columns=r.t("reliability.col_reason"))
+    with st.container(key="reliability_dimensions"):
+        st.dataframe(table, hide_index=True)
+    st.caption(r.t("reliability.sem_help"))
+    st.markdown(f"#### {r.t('reliability.meaning')}")
+    order = [code for code, _ in READINGS] + ["cannot_say"]
+    st.markdown(
+        "\n".join(
+            "- "
+            + r.t(
+                "reliability.meaning_line",
+                dimensions=join_names(readings[code], r),
+                reading=words(r, "reading", code),
+            )
+            for code in order
+            if code in readings
+        )
+    )
+    st.markdown(f"#### {r.t('reliability.items')}")
+    st.caption(r.t("reliability.items_help"))
+    texts = {q.id: q.text(language) for q in bank.questions}
+    looked = [item for d in report.dimensions for item in d.items if item.flags]
+    if looked:
+        with st.container(key="reliability_items"):
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        r.t("reliability.col_statement"): [texts[i.question] for i in looked],
+                        r.t("reliability.col_dimension"): [bank.dimension(i.dimension).name(language) for i in looked],
+                        r.t("reliability.col_item_total"): [figure(i.item_total, 2, r) for i in looked],
+                        r.t("reliability.col_alpha_without"): [figure(i.alpha_if_deleted, 2, r) for i in looked],
+                        r.t("reliability.col_why"): ["; ".join(words(r, "item", f) for f in i.flags) for i in looked],
+                    }
+                ),
+                hide_index=True,
+            )
+    else:
+        st.write(r.t("reliability.items_none"))
+    st.markdown(f"#### {r.t('reliability.people')}")
+    st.caption(r.t("reliability.people_help"))
+    flagged = [(name, person) for name, person in zip(names, report.persons, strict=True) if person.flags]
+    if flagged:
+        with st.container(key="reliability_people"):
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        r.t("reliability.col_person"): [name for name, _ in flagged],
+                        r.t("reliability.col_flags"): [
+                            "; ".join(words(r, "person", f) for f in person.flags) for _, person in flagged
+                        ],
+                    }
+                ),
+                hide_index=True,
+            )
+    else:
+        st.write(r.t("reliability.people_none"))
+    no_distance = why_blank(*(person.distance for person in report.persons))
+    if no_distance and all(isinstance(person.distance, Undetermined) for person in report.persons):
+        st.caption(r.t("reliability.people_no_distance", reason=words(r, "reason", no_distance)))
+
+
 @st.fragment(run_every=REFRESH_SECONDS)
 def live() -> None:
     """Everything computed from the results, refreshed by itself while the coach watches."""
@@ -232,9 +397,15 @@ def live() -> None:
         st.info(t.t("dashboard.waiting", seconds=REFRESH_SECONDS))
         return
     st.caption(t.t("dashboard.refreshing", seconds=REFRESH_SECONDS))
-    frame = group_frame(bank, everyone)
-    group_tab, people_tab, compare_tab = st.tabs(
-        [t.t("dashboard.tab_overview"), t.t("dashboard.tab_people"), t.t("dashboard.tab_compare")]
+    view = view_of(everyone)
+    frame = view.frame
+    group_tab, people_tab, compare_tab, reliability_tab = st.tabs(
+        [
+            t.t("dashboard.tab_overview"),
+            t.t("dashboard.tab_people"),
+            t.t("dashboard.tab_compare"),
+            t.t("reliability.tab"),
+        ]
     )
     with group_tab:
         overview(frame)
@@ -242,6 +413,8 @@ def live() -> None:
         people(frame, everyone)
     with compare_tab:
         compare(frame)
+    with reliability_tab:
+        reliability(view.reliability, list(frame["name"]), session.lang)
 
 
 live()
@@ -261,7 +434,7 @@ csv_col.download_button(
 )
 xlsx_col.download_button(
     t.t("dashboard.export_xlsx"),
-    data=lambda: session_xlsx(bank, participants(), lang, datetime.now(UTC)),
+    data=lambda: session_xlsx(bank, participants(), session.lang, datetime.now(UTC)),
     file_name=f"{stem}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="export_xlsx",

@@ -1,10 +1,15 @@
-"""What if: priorities that re-weight the ranking, and sliders over one's own scores."""
+"""What if: priorities that re-weight the ranking, and sliders over one's own scores.
+
+It works from the scores of the statements answered so far (`resources.result`, cached per
+answer set), so a person who stopped early or is still answering can play with them too. Under
+each slider moved away from the person's own score, its effect is said right there (the best
+match now), so that on a phone it is seen without scrolling past the other sliders."""
 
 import streamlit as st
 
 from quiz.explain import name_in_sentence
 from quiz.matching import TIE_MARGIN, rank_roles
-from quiz.scoring import AnswerError, score_answers
+from quiz.scoring import AnswerError
 from quiz.whatif import apply_overrides, priorities_for, rank_what_if, ranking_changes, smallest_change, why_moved
 from webapp import resources, state
 from webapp.widgets import quiz_first, radar, ranking_table
@@ -20,8 +25,8 @@ dimension_names = {d.id: d.name(lang) for d in bank.dimensions}
 
 st.title(t.t("explore.title"))
 try:
-    scores = score_answers(bank, state.answers())
-except AnswerError:
+    scores = resources.result(state.answers()).scores
+except AnswerError:  # nothing answered yet
     quiz_first(t.t("explore.incomplete"))
 
 
@@ -66,20 +71,34 @@ def reset_sliders() -> None:
         state.forget(f"whatif_{dimension}")
 
 
-overrides = {
-    d.id: float(st.slider(d.name(lang), 0, 100, value=round(scores[d.id]), step=5, key=f"whatif_{d.id}"))
-    for d in bank.dimensions
-}
+overrides: dict[str, float] = {}
+effects = {}
+for d in bank.dimensions:
+    overrides[d.id] = float(st.slider(d.name(lang), 0, 100, value=round(scores[d.id]), step=5, key=f"whatif_{d.id}"))
+    effects[d.id] = st.empty()  # filled below, once the ranking with every slider is known
 st.button(t.t("explore.reset"), key="reset_whatif", on_click=reset_sliders)
 moved = apply_overrides(scores, overrides)
 what_if = rank_what_if(bank, scores, overrides, priorities)
-st.subheader(t.t("explore.top_now", role=names[what_if.top.role_id], match=round(what_if.top.match)))
+now = names[what_if.top.role_id]
+for dimension, value in overrides.items():
+    if round(value) != round(scores[dimension]):
+        effects[dimension].caption(
+            t.t(
+                "explore.slider_effect",
+                score=round(value),
+                real=round(scores[dimension]),
+                role=now,
+                match=round(what_if.top.match),
+            )
+        )
+st.subheader(t.t("explore.top_now", role=now, match=round(what_if.top.match)))
 if what_if.top.role_id != real.top.role_id:
     st.write(t.t("explore.top_was", role=names[real.top.role_id]))
 ranking_table(bank, what_if, shown=SHOWN_ROLES)
 radar(bank, [what_if.top.role_id], moved, key="radar_whatif")
 
-# The smallest single change that would put each runner-up clearly first (beyond a tie).
+# The smallest single change that would put each runner-up clearly first (beyond a tie). A
+# change that lowers a score says so (`explore.change_down`): it is never advice to lose a strength.
 st.markdown(f"### {t.t('explore.closest')}")
 lines = []
 for match in what_if.matches[1 : 1 + 3]:

@@ -2,18 +2,21 @@
 
 import streamlit as st
 
+from quiz.adaptive import TYPICAL_ASKED
 from webapp import resources, routes, state
 
 t = resources.text()
 bank = resources.bank()
-minutes = max(1, round(len(bank.questions) * 8 / 60))  # about 8 seconds per statement
+# The adaptive quiz stops once the result is sure: a typical person answers TYPICAL_ASKED.
+asked = min(TYPICAL_ASKED, len(bank.questions))
+minutes = max(1, round(asked * 8 / 60))  # about 8 seconds per statement
 
 st.title(t.t("home.title"))
 st.write(t.t("home.intro"))
 st.markdown(
     "\n".join(
         [
-            f"- {t.t('home.length', questions=len(bank.questions), minutes=minutes)}",
+            f"- {t.t('home.length', asked=asked, questions=len(bank.questions), minutes=minutes)}",
             f"- {t.t('home.result', roles=len(bank.roles))}",
             f"- {t.t('home.privacy')}",
             f"- {t.t('home.honesty')}",

@@ -1,10 +1,13 @@
-"""Roles: browse every role by family and level, and compare any two side by side."""
+"""Roles: browse every role by family and level, and compare any two side by side: radar, target
+levels and both full descriptions (impact and how the CTO and CPO work together included), our
+additions tagged with a visible badge. The person's own profile is drawn once they have
+answered (from the statements answered so far, `resources.result`)."""
 
 import pandas as pd
 import streamlit as st
 
 from quiz.model import FAMILIES, LEVELS
-from quiz.scoring import AnswerError, DimensionScores, score_answers
+from quiz.scoring import AnswerError, DimensionScores
 from webapp import resources, state
 from webapp.address import Param
 from webapp.widgets import plain, radar, show_profile, show_role
@@ -54,9 +57,9 @@ with compare_tab:
     st.query_params[COMPARE.name] = f"{a},{b}"
     scores: DimensionScores | None
     try:
-        scores = score_answers(bank, state.answers())
+        scores = resources.result(state.answers()).scores
     except AnswerError:
-        scores = None  # no finished quiz: compare the roles alone
+        scores = None  # nothing answered yet: compare the roles alone
     if a == b:
         st.info(t.t("roles.same_role"))
     radar(bank, list(dict.fromkeys([a, b])), scores, key="radar_compare")

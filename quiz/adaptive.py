@@ -44,8 +44,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
 
+from quiz.arrays import FloatArray
 from quiz.measurement import (
     MatchModel,
     ProfileEstimate,
@@ -81,7 +81,6 @@ STOP_SEED = 20_261_202
 TYPICAL_ASKED = 35
 
 StopReason = Literal["", "sure", "exhausted"]
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from quiz.adaptive import progress
 from quiz.answer_sheet import read_answer_sheet
+from quiz.arrays import FloatArray
 from quiz.banks import DATA_DIR, BankError, load_bank
 from quiz.model import Bank
 from quiz.reliability import (
@@ -35,7 +36,6 @@ from quiz.reliability import (
     write_calibration,
 )
 from quiz.result import people_results, person_result
-from quiz.scoring import FloatArray
 from quiz.tables import Problem, TableError, read_table
 
 __all__ = ["main", "replay_frame", "score_frame"]

@@ -29,11 +29,12 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
+from quiz.arrays import FloatArray
 from quiz.matching import TIE_MARGIN, match_matrix
 from quiz.model import Bank, Lang
 from quiz.reliability import ReliabilityReport, reliability_report
 from quiz.result import PersonResult, people_results, person_result
-from quiz.scoring import SCALE, FloatArray
+from quiz.scoring import SCALE
 
 __all__ = [
     "FLAT",

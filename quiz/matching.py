@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from quiz.arrays import FloatArray
 from quiz.model import Bank
 from quiz.scoring import SCALE, DimensionScores
 
@@ -65,8 +66,6 @@ TIE_MARGIN = 3.0
 FLAT_RANGE = 15.0
 # Giving the very same answer to this share of the items or more is straight-lining.
 SAME_ANSWER_SHARE = 0.9
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from quiz.arrays import BoolArray, FloatArray
 from quiz.matching import SHAPE_SHARE, priority_multipliers, profile_arrays
 from quiz.model import Bank, Dimension
 from quiz.scoring import DimensionScores, check_answers, score_partial_matrix
@@ -76,9 +77,7 @@ __all__ = [
     "too_close_to_call",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 # 2,000 draws: the Monte Carlo error of a probability near .5 is then about 1 point (sqrt(.25 /
 # 2000)), well under the 5-point calibration tolerance, and a person's odds take about a millisecond.

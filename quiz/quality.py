@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from quiz.arrays import BoolArray, FloatArray
 from quiz.measurement import ProfileEstimate
 from quiz.model import Bank
 from quiz.scoring import quiz_order
@@ -71,9 +72,6 @@ AGREE = 4.0
 CONTRADICTORY_DIMENSIONS = 3
 # In the order a page shows them: careless answering first, then the flat profile.
 FLAGS = ("long_string", "alternating", "contradictory", "flat")
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 def longest_run(answers: Sequence[int]) -> int:

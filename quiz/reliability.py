@@ -87,6 +87,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from quiz.arrays import FloatArray
 from quiz.banks import load_bank
 from quiz.measurement import estimate_matrix
 from quiz.model import Bank
@@ -141,9 +142,7 @@ __all__ = [
     "write_calibration",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 # Below 3 people a variance has at most one degree of freedom and alpha is noise (and the issue's
 # rule: "fewer than 3 people: say why, not a number").

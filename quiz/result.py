@@ -43,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from quiz.arrays import BoolArray, FloatArray
 from quiz.matching import Ranking, RoleMatch, match_matrix
 from quiz.measurement import (
     MatchModel,
@@ -56,7 +57,7 @@ from quiz.measurement import (
 )
 from quiz.model import Bank
 from quiz.quality import FLAGS, ResponseQuality, assess_quality, quality_flag_matrix
-from quiz.scoring import AnswerError, DimensionScores, FloatArray, check_answers, quiz_order
+from quiz.scoring import AnswerError, DimensionScores, check_answers, quiz_order
 
 __all__ = [
     "FLAT_REASONS",
@@ -193,9 +194,6 @@ def person_result(
         quality=quality,
         deciding=deciding_dimensions(bank, estimate, odds),
     )
-
-
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)

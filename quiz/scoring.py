@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from quiz.arrays import FloatArray
 from quiz.model import Bank, Question
 
 __all__ = [
@@ -38,8 +39,6 @@ __all__ = [
 SCALE = (1, 2, 3, 4, 5)
 # Five statements a step: seven short steps for 35 statements, each fitting a phone screen.
 QUESTIONS_PER_STEP = 5
-
-FloatArray = npt.NDArray[np.float64]
 
 
 class AnswerError(ValueError):

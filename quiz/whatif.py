@@ -34,6 +34,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from quiz.arrays import FloatArray
 from quiz.explain import CLOSE_GAP
 from quiz.matching import Ranking, match_matrix, rank_roles
 from quiz.model import Bank
@@ -66,7 +67,6 @@ STEP = 5.0
 # Leads smaller than this are floating-point noise, not a strict lead.
 _NOISE = 1e-9
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 Direction = Literal["up", "down", "same"]
 

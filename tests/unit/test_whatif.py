@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import quiz.whatif
+from quiz.arrays import FloatArray
 from quiz.banks import load_bank
 from quiz.explain import CLOSE_GAP
-from quiz.matching import SHAPE_SHARE, TIE_MARGIN, FloatArray, Ranking, RoleMatch, match_matrix, rank_roles
+from quiz.matching import SHAPE_SHARE, TIE_MARGIN, Ranking, RoleMatch, match_matrix, rank_roles
 from quiz.model import Bank, Role
 from quiz.scoring import DimensionScores
 from quiz.whatif import (
